@@ -1,0 +1,152 @@
+"""What the tap does when the API is slow, throttled, broken or refuses us."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+from taprun import API_KEY
+
+
+def leads_requests(sandbox):
+    return [r for r in sandbox.requests() if r["path"] == "/leads"]
+
+
+def moments(requests):
+    return [dt.datetime.fromisoformat(r["at"]) for r in requests]
+
+
+def test_retry_after_seconds_is_honoured(sandbox, run_tap):
+    sandbox.add_fault(
+        {"path": "/leads", "page": 2, "times": 1, "status": 429, "retry_after": "3"}
+    )
+
+    run = run_tap()
+
+    assert run.returncode == 0, run.stderr
+    page_2 = [r for r in leads_requests(sandbox) if r["query"]["page"] == "2"]
+    assert [r["status"] for r in page_2] == [429, 200]
+    waited = (moments(page_2)[1] - moments(page_2)[0]).total_seconds()
+    assert waited >= 3.0
+    assert waited < 3.0 * 1.25 + 1.5  # Retry-After plus at most the jitter
+    assert len(run.ids()) == len(list(sandbox.leads()))
+    assert "leads page 2: 429" in run.stderr
+
+
+def test_retry_after_http_date_is_honoured(sandbox, run_tap):
+    when = dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(seconds=8)
+    http_date = when.strftime("%a, %d %b %Y %H:%M:%S GMT")
+    sandbox.add_fault(
+        {
+            "path": "/leads",
+            "page": 1,
+            "times": 1,
+            "status": 429,
+            "retry_after": http_date,
+        }
+    )
+
+    run = run_tap()
+
+    assert run.returncode == 0, run.stderr
+    page_1 = [r for r in leads_requests(sandbox) if r["query"]["page"] == "1"]
+    assert [r["status"] for r in page_1] == [429, 200]
+    assert moments(page_1)[1] >= when - dt.timedelta(seconds=1)
+
+
+def test_server_errors_and_dropped_connections_are_retried(sandbox, run_tap):
+    sandbox.add_fault({"path": "/leads", "page": 1, "times": 1, "status": 503})
+    sandbox.add_fault(
+        {"path": "/leads", "page": 2, "times": 1, "drop_connection": True}
+    )
+    sandbox.add_fault({"path": "/leads", "page": 3, "times": 1, "invalid_json": True})
+
+    run = run_tap()
+
+    assert run.returncode == 0, run.stderr
+    assert sorted(run.ids()) == sorted(lead["id"] for lead in sandbox.leads())
+    assert run.stderr.count("retry 1 of 3") == 3
+    assert "not valid JSON" in run.stderr
+
+
+def test_timeouts_are_retried(sandbox, run_tap):
+    sandbox.add_fault({"path": "/leads", "page": 1, "times": 1, "hang_seconds": 5})
+
+    run = run_tap(request_timeout=1)
+
+    assert run.returncode == 0, run.stderr
+    assert "no answer within request_timeout" in run.stderr
+    assert len(run.ids()) == len(list(sandbox.leads()))
+
+
+def test_an_api_that_stays_down_fails_the_sync(sandbox, run_tap):
+    sandbox.add_fault({"path": "/leads", "page": 2, "status": 500})
+
+    run = run_tap(max_retries=1)
+
+    assert run.returncode != 0
+    assert "gave up" in run.stderr or "giving up" in run.stderr
+    last = run.stderr.strip().splitlines()[-1]
+    assert "500" in last
+    assert "/leads" in last
+
+
+def test_unauthorized_fails_fast_with_one_clear_line(sandbox, run_tap):
+    state = {
+        "bookmarks": {
+            "leads": {
+                "replication_key": "dateModified",
+                "replication_key_value": "2025-01-01T00:00:00+00:00",
+            }
+        }
+    }
+    started = time.monotonic()
+
+    run = run_tap(state=state, api_key="wrong-key")
+
+    assert time.monotonic() - started < 15
+    assert run.returncode == 1
+    assert "Traceback" not in run.stderr
+    assert "api_key" in run.stderr.strip().splitlines()[-1]
+    assert [r["status"] for r in leads_requests(sandbox)] == [401]
+    assert run.records == {}
+    assert all(s == state for s in run.states)
+
+
+def test_other_client_errors_name_status_path_and_body(sandbox, run_tap):
+    sandbox.add_fault(
+        {
+            "path": "/leads",
+            "page": 1,
+            "status": 404,
+            "body": '{"error": "no such account"}',
+        }
+    )
+
+    run = run_tap()
+
+    assert run.returncode == 1
+    last = run.stderr.strip().splitlines()[-1]
+    assert "404" in last
+    assert "/leads" in last
+    assert "no such account" in last
+
+
+def test_the_api_key_never_reaches_the_logs(sandbox, run_tap):
+    sandbox.add_fault(
+        {"path": "/leads", "page": 1, "times": 1, "status": 429, "retry_after": "0"}
+    )
+    good = run_tap()
+    bad = run_tap(api_key=API_KEY + "-revoked")
+
+    for run in (good, bad):
+        assert API_KEY not in run.stderr
+        assert API_KEY not in run.stdout
+
+
+def test_user_agent_names_the_tap(sandbox, run_tap):
+    run_tap()
+
+    agents = {r["user_agent"] for r in leads_requests(sandbox)}
+    assert len(agents) == 1
+    assert agents.pop().startswith("tap-salesrabbit/")

@@ -324,6 +324,7 @@ class SalesRabbitStream(RESTStream[int]):
         Yields:
             The records of each page, in the API's order.
         """
+        self.tally = SyncTally(started=time.monotonic())
         state = self.get_context_state(context)
         resume = Checkpoint.read(state) if self.replication_key else None
         since = resume.since if resume else self._since(context)

@@ -11,10 +11,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import typing as t
 from pathlib import Path
 
 import localpg
 import psycopg
+
 import sandbox
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,11 +33,9 @@ def main() -> int:
         first_run = raw_lead_count(db) == 0
     if not first_run:
         sandbox.day(modified=40, added=15)
-    sandbox.control("requests/clear", {})
+    sandbox.CLIENT.clear_requests()
     print(f"\n== meltano run {JOB}\n", flush=True)
-    result = subprocess.run(
-        [str(BIN / "meltano"), "run", JOB], cwd=ROOT, check=False
-    )
+    result = subprocess.run([str(BIN / "meltano"), "run", JOB], cwd=ROOT, check=False)
     if result.returncode:
         print(f"\nThe job failed (exit {result.returncode}); see the log above.")
         return result.returncode
@@ -45,7 +45,7 @@ def main() -> int:
     return 0
 
 
-def connect() -> psycopg.Connection[tuple[object, ...]]:
+def connect() -> psycopg.Connection[tuple[t.Any, ...]]:
     """Connect to the database the demo loads."""
     return psycopg.connect(
         host=os.environ.get("TARGET_POSTGRES_HOST", "127.0.0.1"),
@@ -56,7 +56,7 @@ def connect() -> psycopg.Connection[tuple[object, ...]]:
     )
 
 
-def raw_lead_count(db: psycopg.Connection[tuple[object, ...]]) -> int:
+def raw_lead_count(db: psycopg.Connection[tuple[t.Any, ...]]) -> int:
     """Leads already in the raw table; 0 before the first load."""
     exists = db.execute("select to_regclass('salesrabbit_raw.leads')").fetchone()
     if not exists or exists[0] is None:
@@ -65,15 +65,17 @@ def raw_lead_count(db: psycopg.Connection[tuple[object, ...]]) -> int:
     return int(row[0]) if row else 0
 
 
-def summarize(db: psycopg.Connection[tuple[object, ...]], first_run: bool) -> None:
+def summarize(db: psycopg.Connection[tuple[t.Any, ...]], first_run: bool) -> None:
     """Print what this run fetched, what landed and what was flagged."""
-    fetched = [r for r in sandbox.requests() if r["path"] == "/leads"]
-    since = {r.get("if_modified_since") for r in fetched} - {None}
-    rows = sum(int(r.get("rows") or 0) for r in fetched)
+    fetched = [r for r in sandbox.CLIENT.requests() if r["path"] == "/leads"]
+    since = {r["if_modified_since"] for r in fetched} - {None}
+    rows = sum(int(r["rows"] or 0) for r in fetched)
     print("\n== What happened")
     kind = "full" if first_run else "incremental"
-    print(f"This {kind} sync asked SalesRabbit for {len(fetched)} page(s) of leads",
-          end="")
+    print(
+        f"This {kind} sync asked SalesRabbit for {len(fetched)} page(s) of leads",
+        end="",
+    )
     print(f" changed since {since.pop()}" if since else "", end="")
     print(f" and got {rows} lead(s).")
     total = raw_lead_count(db)
@@ -82,8 +84,10 @@ def summarize(db: psycopg.Connection[tuple[object, ...]], first_run: bool) -> No
         "select rule, field, count(*) from analytics.lead_issues "
         "group by 1, 2 order by 3 desc, 1, 2"
     ).fetchall()
-    print(f"\n== Flagged by dbt: {sum(int(n) for *_, n in issues)} problems "
-          "(analytics.lead_issues)")
+    print(
+        f"\n== Flagged by dbt: {sum(int(n) for *_, n in issues)} problems "
+        "(analytics.lead_issues)"
+    )
     for rule, field, count in issues:
         print(f"  {count:>5}  {field:<16} {rule}")
     examples = db.execute(

@@ -64,9 +64,15 @@ def start(port: int, database: str) -> int:
                 file=sys.stderr,
             )
             return 2
-        pg_ctl(data, "start", "-w", "-l", str(data.parent / "postgres.log"),
-               "-o", f"-p {port} -c listen_addresses=127.0.0.1 "
-               "-c unix_socket_directories=''")
+        pg_ctl(
+            data,
+            "start",
+            "-w",
+            "-l",
+            str(data.parent / "postgres.log"),
+            "-o",
+            f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''",
+        )
     create_database(port, database)
     print(f"PostgreSQL is up on 127.0.0.1:{port}, database {database!r}")
     print("Stop it with: make stop")
@@ -102,7 +108,7 @@ def data_dir() -> Path:
     """
     if os.geteuid() != 0:
         return ROOT / ".local" / "postgres" / "data"
-    digest = hashlib.sha1(str(ROOT).encode()).hexdigest()[:10]
+    digest = hashlib.blake2s(str(ROOT).encode(), digest_size=5).hexdigest()
     return Path(tempfile.gettempdir()) / f"tap-salesrabbit-pg-{digest}" / "data"
 
 
@@ -118,13 +124,13 @@ def bin_dir() -> Path:
         if (candidate / "initdb").exists():
             return candidate
     try:
-        import pgserver  # type: ignore[import-not-found]  # noqa: PLC0415
+        import pgserver  # noqa: PLC0415
     except ImportError:
         print("No PostgreSQL here; installing the pgserver wheel, which bundles one")
         subprocess.run(
             [sys.executable, "-m", "pip", "install", "-q", "pgserver"], check=True
         )
-        import pgserver  # type: ignore[import-not-found]  # noqa: PLC0415
+        import pgserver  # noqa: PLC0415
     bundled = Path(pgserver.__file__).parent / "pginstall" / "bin"
     if not (bundled / "initdb").exists():
         raise SystemExit(f"pgserver has no initdb at {bundled}")
@@ -144,8 +150,18 @@ def init_cluster(data: Path) -> None:
     if os.geteuid() == 0:
         shutil.chown(data.parent, RUN_AS, RUN_AS)
         shutil.chown(data, RUN_AS, RUN_AS)
-    command = [str(bin_dir() / "initdb"), "-D", str(data), "-U", "postgres",
-               "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8"]
+    command = [
+        str(bin_dir() / "initdb"),
+        "-D",
+        str(data),
+        "-U",
+        "postgres",
+        "-A",
+        "trust",
+        "-E",
+        "UTF8",
+        "--locale=C.UTF-8",
+    ]
     subprocess.run(as_server_user(command), check=True, stdout=subprocess.DEVNULL)
 
 
@@ -173,20 +189,35 @@ def create_database(port: int, database: str) -> None:
     client = bin_dir() / "psql"
     if not client.exists():
         client = Path(shutil.which("psql") or "psql")
-    psql = [str(client), "-h", "127.0.0.1", "-p", str(port),
-            "-U", "postgres", "-d", "postgres", "-tAc"]
+    psql = [
+        str(client),
+        "-h",
+        "127.0.0.1",
+        "-p",
+        str(port),
+        "-U",
+        "postgres",
+        "-d",
+        "postgres",
+        "-tAc",
+    ]
     deadline = time.monotonic() + 30
     while True:
         found = subprocess.run(
-            [*psql, f"select 1 from pg_database where datname = '{database}'"],
-            capture_output=True, text=True, check=False,
+            [*psql, "select datname from pg_database"],
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if found.returncode == 0 or time.monotonic() > deadline:
             break
         time.sleep(0.5)
-    if found.stdout.strip() != "1":
-        subprocess.run([*psql, f'create database "{database}"'], check=True,
-                       stdout=subprocess.DEVNULL)
+    if database not in found.stdout.split():
+        subprocess.run(
+            [*psql, f'create database "{database}"'],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
 
 
 if __name__ == "__main__":

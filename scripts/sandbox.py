@@ -13,15 +13,14 @@ leads changed, some new ones, so the next sync has something to fetch.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import signal
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
+
+from salesrabbit_sandbox import SandboxClient
 
 ROOT = Path(__file__).resolve().parent.parent
 STATE_DIR = ROOT / ".local"
@@ -47,13 +46,16 @@ def main() -> int:
     return 0
 
 
+CLIENT = SandboxClient(URL, timeout=30)
+
+
 def is_up() -> bool:
     """True when the sandbox answers on its control API."""
     try:
-        with urllib.request.urlopen(f"{URL}/_sandbox/requests", timeout=2):
-            return True
-    except (urllib.error.URLError, OSError):
+        CLIENT.health()
+    except OSError:
         return False
+    return True
 
 
 def start(leads: int) -> int:
@@ -65,9 +67,12 @@ def start(leads: int) -> int:
     command = [
         str(Path(sys.executable).parent / "salesrabbit-sandbox"),
         "serve",
-        "--port", "8765",
-        "--leads", str(leads),
-        "--api-key", API_KEY,
+        "--port",
+        "8765",
+        "--leads",
+        str(leads),
+        "--api-key",
+        API_KEY,
     ]
     with LOG_FILE.open("ab") as log:
         process = subprocess.Popen(
@@ -99,23 +104,10 @@ def stop() -> int:
     return 0
 
 
-def control(path: str, body: dict[str, object] | None = None) -> object:
-    """Call the sandbox's control API and return its decoded answer."""
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(
-        f"{URL}/_sandbox/{path}",
-        data=data,
-        method="GET" if body is None else "POST",
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read() or b"null")
-
-
 def day(modified: int, added: int) -> None:
     """Change and add leads, as a day of door knocking would."""
-    control("leads/modify", {"count": modified})
-    control("leads/add", {"count": added})
+    CLIENT.modify(count=modified)
+    CLIENT.add(count=added)
     print(f"Sandbox: {modified} leads changed and {added} added since the last run")
 
 

@@ -7,9 +7,10 @@ import typing as t
 from decimal import Decimal
 
 TEXT_FIELDS = (
-    "userName firstName lastName businessName email phonePrimary "
-    "phoneAlternate street1 street2 city state zip country status notes"
-).split()
+    "userName", "firstName", "lastName", "businessName", "email",
+    "phonePrimary", "phoneAlternate", "street1", "street2", "city", "state",
+    "zip", "country", "status", "notes",
+)  # fmt: skip
 TIME_FIELDS = ("statusModified", "ownerModified", "dateCreated", "dateModified")
 OTHER_FIELDS = ("userId", "campaignId", "customFields", "integrationData")
 COLUMNS = ("id", *TEXT_FIELDS, *TIME_FIELDS, *OTHER_FIELDS, "latitude", "longitude")

@@ -338,6 +338,7 @@ class SalesRabbitStream(RESTStream[int]):
         while True:
             page = fetch(self._page_request(self.current_page, since))
             if previous is not None and page.fingerprint == previous:
+                self.tally.warnings += 1
                 self.logger.warning(
                     "%s page %d repeats page %d: the endpoint ignores paging, so "
                     "the stream ends here with every record it returned",
@@ -415,6 +416,7 @@ class SalesRabbitStream(RESTStream[int]):
         self, in_order: bool, position: list[t.Any], previous: list[t.Any]
     ) -> bool:
         if in_order:
+            self.tally.warnings += 1
             self.logger.warning(
                 "%s: %s comes after %s, so the API does not list by %s as assumed; "
                 "this sync keeps no resume checkpoint, and if it is interrupted "

@@ -103,3 +103,22 @@ def test_status_histories_become_one_row_per_event(sandbox, run_tap):
     assert len({e["id"] for e in events}) == len(events)
     lead_ids = {lead["id"] for lead in sandbox.leads()}
     assert {e["leadId"] for e in events} <= lead_ids
+
+
+def test_status_histories_are_read_incrementally(sandbox, run_tap):
+    since = "2026-01-01T00:00:00+00:00"
+    state = {
+        "bookmarks": {
+            "lead_status_histories": {
+                "replication_key": "statusModified",
+                "replication_key_value": since,
+            }
+        }
+    }
+    run = run_tap(state=state, streams=("lead_status_histories",))
+
+    asked = [r for r in sandbox.requests() if r["path"] == "/leadStatusHistories"]
+    assert {r["if_status_modified_since"] for r in asked} == {since}
+    events = run.records["lead_status_histories"]
+    assert events
+    assert all(e["statusModified"] >= since for e in events)

@@ -14,9 +14,9 @@ import sys
 import typing as t
 from pathlib import Path
 
-import localpg
 import psycopg
 
+import localpg
 import sandbox
 
 ROOT = Path(__file__).resolve().parent.parent

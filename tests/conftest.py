@@ -17,6 +17,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+
 from salesrabbit_sandbox import Sandbox
 
 ROOT = Path(__file__).resolve().parent.parent

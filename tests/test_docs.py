@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import yaml
+
 from tap_salesrabbit.tap import SETTINGS
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,7 +8,9 @@ import typing as t
 from pathlib import Path
 
 import pytest
+
 from salesrabbit_sandbox import Sandbox
+
 from taprun import API_KEY, TapRun, parse_messages, tap_command
 
 

@@ -8,6 +8,7 @@ import subprocess
 from collections import Counter
 
 import pytest
+
 from taprun import API_KEY, tap_command
 
 BOOKMARK = "2025-01-01T00:00:00+00:00"

@@ -6,11 +6,12 @@ import socket
 import typing as t
 
 import pytest
-from salesrabbit_sandbox import Sandbox
 from singer_sdk.testing import get_tap_test_class
-from taprun import API_KEY
 
+from salesrabbit_sandbox import Sandbox
 from tap_salesrabbit.tap import TapSalesRabbit
+
+from taprun import API_KEY
 
 
 def _free_port() -> int:

@@ -42,6 +42,8 @@ if t.TYPE_CHECKING:
     from backoff.types import Details
     from singer_sdk.helpers.types import Context
 
+    from tap_salesrabbit.tap import TapSalesRabbit
+
 BODY_EXCERPT = 200
 MAX_BACKOFF_SECONDS = 300.0
 
@@ -95,6 +97,12 @@ class SalesRabbitStream(RESTStream[int]):
     def url_base(self) -> str:
         """The API root from the ``api_url`` setting."""
         return str(self.config["api_url"]).rstrip("/")
+
+    @property
+    def requests_session(self) -> requests.Session:
+        """One keep-alive session, shared by every stream of the tap."""
+        tap = t.cast("TapSalesRabbit", self._tap)
+        return tap.http_session
 
     @cached_property
     def authenticator(self) -> BearerTokenAuthenticator:

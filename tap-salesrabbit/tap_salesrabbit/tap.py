@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 import typing as t
+from functools import cached_property
 
 import requests
 from singer_sdk import Tap
@@ -113,6 +114,11 @@ class TapSalesRabbit(Tap):
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         super().__init__(*args, **kwargs)
         parse_duration(self.config.get("lookback_window", "1h"))
+
+    @cached_property
+    def http_session(self) -> requests.Session:
+        """The HTTP session every stream uses, so connections are reused."""
+        return requests.Session()
 
     def discover_streams(self) -> list[Stream]:
         """Return the streams this tap can sync."""

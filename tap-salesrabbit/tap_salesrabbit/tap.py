@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import sys
 import typing as t
@@ -109,7 +110,8 @@ class TapSalesRabbit(Tap):
     """Singer tap for the SalesRabbit CRM."""
 
     name = "tap-salesrabbit"
-    config_jsonschema = SETTINGS
+    # A copy: the SDK adds its built-in settings to this dict in place.
+    config_jsonschema = copy.deepcopy(SETTINGS)
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         super().__init__(*args, **kwargs)

@@ -92,3 +92,8 @@ def write_catalog(tmp_path: Path, config_file: Path, streams: t.Sequence[str]) -
     path = tmp_path / "catalog.json"
     path.write_text(json.dumps(catalog))
     return path
+
+
+def leads_requests(sandbox: t.Any) -> list[dict[str, t.Any]]:
+    """The sandbox's log of requests to ``/leads``, oldest first."""
+    return [r for r in sandbox.requests() if r["path"] == "/leads"]

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import re
 
+from taprun import leads_requests
+
 BOOKMARK = "2025-03-04T05:06:07+00:00"
-
-
-def leads_requests(sandbox):
-    return [r for r in sandbox.requests() if r["path"] == "/leads"]
 
 
 def test_paging_stops_when_more_pages_is_false(sandbox, run_tap):

@@ -5,11 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 
-from taprun import API_KEY
-
-
-def leads_requests(sandbox):
-    return [r for r in sandbox.requests() if r["path"] == "/leads"]
+from taprun import API_KEY, leads_requests
 
 
 def moments(requests):

@@ -9,13 +9,9 @@ from collections import Counter
 
 import pytest
 
-from taprun import API_KEY, tap_command
+from taprun import API_KEY, leads_requests, tap_command
 
 BOOKMARK = "2025-01-01T00:00:00+00:00"
-
-
-def leads_requests(sandbox):
-    return [r for r in sandbox.requests() if r["path"] == "/leads"]
 
 
 def kill_after_page(tmp_path, sandbox, page, state=None):

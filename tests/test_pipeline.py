@@ -112,3 +112,24 @@ def test_bad_values_are_loaded_whole(sandbox, pipeline, warehouse):
     for bad in catalog:
         lead = sandbox.lead(bad.lead_id)
         assert loaded[bad.lead_id] == expected_row(lead), bad
+
+
+def test_a_sync_cut_off_by_an_api_outage_resumes_where_it_stopped(
+    sandbox, pipeline, warehouse
+):
+    pipeline.env["TAP_SALESRABBIT_PAGE_SIZE"] = "100"
+    pipeline.env["TAP_SALESRABBIT_MAX_RETRIES"] = "0"
+    sandbox.add_fault({"path": "/leads", "page": 4, "status": 503})
+
+    failed = pipeline.run("run", "tap-salesrabbit", "target-postgres", check=False)
+
+    assert failed.returncode != 0
+    assert "503" in failed.stderr
+    assert warehouse.value("select count(*) from salesrabbit_raw.leads") == 300
+    sandbox.clear_faults()
+    sandbox.clear_requests()
+    pipeline.run("run", "tap-salesrabbit", "target-postgres")
+
+    pages = [r["query"]["page"] for r in leads_requests(sandbox)]
+    assert pages == ["3", "4", "5", "6"]
+    assert_table_matches(warehouse, sandbox)

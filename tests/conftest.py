@@ -8,11 +8,8 @@ Meltano system database, so state from the demo or another test never leaks in.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import typing as t
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
@@ -20,30 +17,7 @@ import pytest
 
 from salesrabbit_sandbox import Sandbox
 
-ROOT = Path(__file__).resolve().parent.parent
-MELTANO = str(Path(sys.executable).parent / "meltano")
-SANDBOX_KEY = "e2e-sandbox-key"
-
-
-@dataclass(frozen=True)
-class Server:
-    """Where the test PostgreSQL server is."""
-
-    host: str
-    port: int
-    user: str
-    password: str
-
-    def connect(self, dbname: str = "postgres") -> psycopg.Connection[t.Any]:
-        """Open an autocommit connection to one database."""
-        return psycopg.connect(
-            host=self.host,
-            port=self.port,
-            user=self.user,
-            password=self.password,
-            dbname=dbname,
-            autocommit=True,
-        )
+from e2e import SANDBOX_KEY, Pipeline, Server, Warehouse
 
 
 @pytest.fixture(scope="session")
@@ -65,23 +39,6 @@ def pg_server() -> Server:
     return server
 
 
-class Warehouse:
-    """A fresh database for one test, with a way to query it."""
-
-    def __init__(self, server: Server, name: str) -> None:
-        self.server = server
-        self.name = name
-
-    def rows(self, sql: str, *params: t.Any) -> list[tuple[t.Any, ...]]:
-        """Run a query and return every row."""
-        with self.server.connect(self.name) as db:
-            return db.execute(sql, params or None).fetchall()
-
-    def value(self, sql: str, *params: t.Any) -> t.Any:
-        """Run a query that returns one value."""
-        return self.rows(sql, *params)[0][0]
-
-
 @pytest.fixture
 def warehouse(pg_server: Server) -> t.Iterator[Warehouse]:
     """An empty database, dropped after the test."""
@@ -98,34 +55,6 @@ def sandbox() -> t.Iterator[Sandbox]:
     """A sandbox with 600 leads: three pages at the tests' page size."""
     with Sandbox(leads=600, seed=5, api_key=SANDBOX_KEY) as server:
         yield server
-
-
-@dataclass
-class Pipeline:
-    """Runs Meltano in the project against one sandbox and one database."""
-
-    env: dict[str, str]
-
-    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        """Run ``meltano <args>`` and return what it printed.
-
-        Raises:
-            AssertionError: when ``check`` and Meltano fails; with its output.
-        """
-        result = subprocess.run(
-            [MELTANO, *args],
-            cwd=ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=900,
-            check=False,
-        )
-        if check and result.returncode != 0:
-            raise AssertionError(
-                f"meltano {' '.join(args)} failed:\n{result.stderr[-6000:]}"
-            )
-        return result
 
 
 @pytest.fixture
@@ -147,5 +76,9 @@ def pipeline(
         "TARGET_POSTGRES_USER": pg_server.user,
         "TARGET_POSTGRES_PASSWORD": pg_server.password,
         "TARGET_POSTGRES_DATABASE": warehouse.name,
+        # Keep the demo's dbt artifacts and report out of the tests' way.
+        "DBT_TARGET_PATH": str(tmp_path / "dbt-target"),
+        "DBT_LOG_PATH": str(tmp_path / "dbt-logs"),
+        "QUALITY_REPORT_OUTPUT_PATH": str(tmp_path / "data_quality.html"),
     }
     return Pipeline(env=env)

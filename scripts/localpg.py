@@ -197,10 +197,30 @@ def find_binaries(*, system: bool = True) -> Path:
             [sys.executable, "-m", "pip", "install", "-q", "pgserver"], check=True
         )
         import pgserver  # noqa: PLC0415
-    bundled = Path(pgserver.__file__).parent / "pginstall" / "bin"
-    if not (bundled / "initdb").exists():
-        raise SystemExit(f"pgserver has no initdb at {bundled}")
-    return bundled
+    bundled = Path(pgserver.__file__).parent / "pginstall"
+    if not (bundled / "bin" / "initdb").exists():
+        raise SystemExit(f"pgserver has no initdb under {bundled}")
+    return reachable_by_server_user(bundled) / "bin"
+
+
+def reachable_by_server_user(install: Path) -> Path:
+    """A copy of a PostgreSQL installation the ``postgres`` user can run.
+
+    As root the server runs as ``postgres``, which may not be allowed into
+    the checkout (a private temporary directory, a home directory), so the
+    wheel's programs are copied once to the temporary directory.
+    """
+    if os.geteuid() != 0:
+        return install
+    digest = hashlib.blake2s(str(install).encode(), digest_size=5).hexdigest()
+    copy = Path(tempfile.gettempdir()) / f"tap-salesrabbit-pgserver-{digest}"
+    if not (copy / "bin" / "initdb").exists():
+        staging = copy.with_name(copy.name + ".partial")
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.copytree(install, staging, symlinks=True)
+        staging.chmod(0o755)
+        staging.rename(copy)
+    return copy
 
 
 def as_server_user(command: list[str]) -> list[str]:

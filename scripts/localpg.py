@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib
 import os
 import shutil
 import socket
@@ -30,6 +31,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import typing as t
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -190,37 +193,49 @@ def find_binaries(*, system: bool = True) -> Path:
             if (candidate / "initdb").exists():
                 return candidate
     try:
-        import pgserver  # noqa: PLC0415
+        pgserver = import_pgserver()
     except ImportError:
         print("No PostgreSQL here; installing the pgserver wheel, which bundles one")
         subprocess.run(
             [sys.executable, "-m", "pip", "install", "-q", "pgserver"], check=True
         )
-        import pgserver  # noqa: PLC0415
-    bundled = Path(pgserver.__file__).parent / "pginstall"
-    if not (bundled / "bin" / "initdb").exists():
-        raise SystemExit(f"pgserver has no initdb under {bundled}")
-    return reachable_by_server_user(bundled) / "bin"
+        pgserver = import_pgserver()
+    package = Path(pgserver.__file__).parent
+    if not (package / "pginstall" / "bin" / "initdb").exists():
+        raise SystemExit(f"pgserver has no initdb under {package}")
+    return reachable_by_server_user(package) / "pginstall" / "bin"
 
 
-def reachable_by_server_user(install: Path) -> Path:
-    """A copy of a PostgreSQL installation the ``postgres`` user can run.
+def import_pgserver() -> t.Any:
+    """Import pgserver, without its warning about an unset XDG_RUNTIME_DIR."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return importlib.import_module("pgserver")
+
+
+def reachable_by_server_user(package: Path) -> Path:
+    """A copy of pgserver's PostgreSQL that the ``postgres`` user can run.
 
     As root the server runs as ``postgres``, which may not be allowed into
     the checkout (a private temporary directory, a home directory), so the
-    wheel's programs are copied once to the temporary directory.
+    wheel's programs, and the libraries they find by relative path, are
+    copied once to the temporary directory.
     """
     if os.geteuid() != 0:
-        return install
-    digest = hashlib.blake2s(str(install).encode(), digest_size=5).hexdigest()
-    copy = Path(tempfile.gettempdir()) / f"tap-salesrabbit-pgserver-{digest}"
-    if not (copy / "bin" / "initdb").exists():
-        staging = copy.with_name(copy.name + ".partial")
+        return package
+    digest = hashlib.blake2s(str(package).encode(), digest_size=5).hexdigest()
+    top = Path(tempfile.gettempdir()) / f"tap-salesrabbit-pgserver-{digest}"
+    if not (top / "pgserver" / "pginstall" / "bin" / "initdb").exists():
+        staging = top.with_name(top.name + ".partial")
         shutil.rmtree(staging, ignore_errors=True)
-        shutil.copytree(install, staging, symlinks=True)
+        shutil.copytree(package / "pginstall", staging / "pgserver" / "pginstall")
+        libraries = package.with_name("pgserver.libs")
+        if libraries.exists():
+            shutil.copytree(libraries, staging / "pgserver.libs")
         staging.chmod(0o755)
-        staging.rename(copy)
-    return copy
+        (staging / "pgserver").chmod(0o755)
+        staging.rename(top)
+    return top / "pgserver"
 
 
 def as_server_user(command: list[str]) -> list[str]:

@@ -39,6 +39,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PORT = 55432
 RUN_AS = "postgres"
+# Programs run as postgres start here: it may not enter the checkout.
+NEUTRAL = tempfile.gettempdir()
 
 
 def main() -> int:
@@ -130,14 +132,16 @@ class Cluster:
         """True when the cluster's postmaster is alive."""
         command = [str(self.binaries / "pg_ctl"), "-D", str(self.data), "status"]
         result = subprocess.run(
-            as_server_user(command), capture_output=True, check=False
+            as_server_user(command), capture_output=True, check=False, cwd=NEUTRAL
         )
         return result.returncode == 0
 
     def run(self, program: str, *args: str) -> None:
         """Run one of the server programs, as the server's user."""
         command = [str(self.binaries / program), *args]
-        subprocess.run(as_server_user(command), check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            as_server_user(command), check=True, stdout=subprocess.DEVNULL, cwd=NEUTRAL
+        )
 
     def create_database(self, database: str) -> None:
         """Create the database unless it exists."""

@@ -278,9 +278,8 @@ def test_docs_describe_every_model_and_column(synced):
 
 
 def test_a_fixed_lead_drops_out_and_only_changed_leads_are_checked_again(
-    sandbox, pipeline, warehouse, tmp_path
+    sandbox, pipeline, warehouse
 ):
-    pipeline.env = isolate(pipeline.env, tmp_path)
     pipeline.run("run", JOB)
     bad = {value.kind: value for value in sandbox.bad_values() if not value.valid}
     fixes = {

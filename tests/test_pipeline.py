@@ -1,4 +1,4 @@
-"""The pipeline end to end: sandbox → Meltano → tap → target-postgres → Postgres."""
+"""The pipeline end to end: sandbox, Meltano, tap, target-postgres, Postgres."""
 
 from __future__ import annotations
 

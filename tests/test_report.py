@@ -43,13 +43,14 @@ create table analytics.data_quality_runs (
 );
 """
 
+MIXED_SCRIPTS = "ÑÚÑÉŻ渡辺" + "😀" * 4
 ISSUES = [
     (101, "state", "max_length", "NEWTON FALLS", "12 characters, limit 10"),
     (101, "email", "email_format", "x@@y.com", "not an address like name@domain.tld"),
     (102, "notes", "control_characters", "Gate code 4411\ufffd dog", "control"),
     (103, "firstName", "max_length", "<script>alert('x')</script>" * 4, "long"),
     (104, "email", "email_format", 'a"b&c@<d>', "not an address"),
-    (105, "state", "max_length", "ÑÚÑÉŻ渡辺😀😀😀😀", "11 characters, limit 10"),
+    (105, "state", "max_length", MIXED_SCRIPTS, "11 characters, limit 10"),
 ]
 RUNS = [  # (run id, started at, issue count per (field, rule))
     ("run-1", "2026-11-01 06:00+00", {("state", "max_length"): 5}),

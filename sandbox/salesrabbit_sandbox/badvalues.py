@@ -80,7 +80,14 @@ def _nul_in_last_name(rng: random.Random, lead: JsonObject) -> dict[str, str]:
 
 
 def _multibyte_at_limit(rng: random.Random, lead: JsonObject) -> dict[str, str]:
-    pieces = ("Παπαδόπουλος", "Иванова", "渡辺", "김민준", "Ñúñéż", "Øæø")
+    pieces = (
+        "Παπαδόπουλος",
+        "Иванова",
+        "渡辺",
+        "김민준",
+        "Ñúñéż",
+        "Øæø",
+    )
     text = "·".join(rng.choice(pieces) for _ in range(60))[:254]
     return {"lastName": text + "ñ"}
 

@@ -1,9 +1,10 @@
 """``make demo``: run the whole pipeline on local defaults and say what happened.
 
 Starts (or reuses) a private PostgreSQL and the SalesRabbit sandbox, runs the
-Meltano job (tap, target, dbt build) and prints what landed and what dbt
-flagged. Run it again and the second sync is incremental: the sandbox first
-simulates a day of changes, and only those are fetched.
+Meltano job (tap, target, dbt build, report, source freshness) and prints
+what landed and what dbt flagged. Run it again and the second sync is
+incremental: the sandbox first simulates a day of changes, and only those
+are fetched.
 """
 
 from __future__ import annotations
@@ -22,7 +23,13 @@ import sandbox
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 JOB = "salesrabbit-to-postgres"
-REPORT = ROOT / "transform" / "reports" / "data_quality.html"
+# Where the job's quality-report step writes, unless its setting moves it.
+REPORT = Path(
+    os.environ.get(
+        "QUALITY_REPORT_OUTPUT_PATH",
+        ROOT / "transform" / "reports" / "data_quality.html",
+    )
+)
 
 
 def main() -> int:
@@ -38,6 +45,7 @@ def main() -> int:
     result = subprocess.run([str(BIN / "meltano"), "run", JOB], cwd=ROOT, check=False)
     if result.returncode:
         print(f"\nThe job failed (exit {result.returncode}); see the log above.")
+        print("The sandbox and PostgreSQL are still up; stop them with: make stop")
         return result.returncode
     with connect() as db:
         summarize(db, first_run)

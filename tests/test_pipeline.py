@@ -104,14 +104,30 @@ def test_two_syncs_load_every_lead_then_only_what_changed(sandbox, pipeline, war
 
 
 def test_bad_values_are_loaded_whole(sandbox, pipeline, warehouse):
+    catalog = sandbox.bad_values()
+    seeded = {bad.lead_id for bad in catalog}
+    drifted = next(lead["id"] for lead in sandbox.leads() if lead["id"] not in seeded)
+    sandbox.modify(
+        ids=[drifted],
+        changes={"latitude": "north", "solarScore": {"roof": "south", "kw": 7.5}},
+    )
+
     pipeline.run("run", "tap-salesrabbit", "target-postgres")
 
     loaded = loaded_rows(warehouse)
-    catalog = sandbox.bad_values()
     assert len({bad.kind for bad in catalog if not bad.valid}) >= 8
+    assert "blank_owner_date" in {bad.kind for bad in catalog}
     for bad in catalog:
         lead = sandbox.lead(bad.lead_id)
         assert loaded[bad.lead_id] == expected_row(lead), bad
+    kept = warehouse.rows(
+        'select latitude, "invalidValues", "extraFields"'
+        " from salesrabbit_raw.leads where id = %s",
+        drifted,
+    )
+    assert kept == [
+        (None, {"latitude": "north"}, {"solarScore": {"roof": "south", "kw": 7.5}})
+    ]
 
 
 def test_a_sync_cut_off_by_an_api_outage_resumes_where_it_stopped(

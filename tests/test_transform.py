@@ -136,6 +136,10 @@ def issues_by_lead_and_field(warehouse: Warehouse) -> dict[tuple[int, str], set[
     return found
 
 
+def fields_of(issues: dict[tuple[int, str], set[str]], lead_id: int) -> set[str]:
+    return {field for lead, field in issues if lead == lead_id}
+
+
 def test_every_seeded_bad_value_is_in_lead_issues_with_its_link(synced):
     bad = [value for value in synced.sandbox.bad_values() if not value.valid]
     rows = {
@@ -280,6 +284,13 @@ def test_docs_describe_every_model_and_column(synced):
 def test_a_fixed_lead_drops_out_and_only_changed_leads_are_checked_again(
     sandbox, pipeline, warehouse
 ):
+    seeded = {value.lead_id for value in sandbox.bad_values()}
+    clean = [lead["id"] for lead in sandbox.leads() if lead["id"] not in seeded]
+    broken, partly = clean[:2]
+    sandbox.modify(
+        ids=[partly],
+        changes={"zip": "80222 / 80223 / 80224", "state": "NORTHEAST OHIO"},
+    )
     pipeline.run("run", JOB)
     bad = {value.kind: value for value in sandbox.bad_values() if not value.valid}
     fixes = {
@@ -289,15 +300,15 @@ def test_a_fixed_lead_drops_out_and_only_changed_leads_are_checked_again(
     }
     fixed = set(fixes)
     assert fixed <= {lead_id for lead_id, _ in issues_by_lead_and_field(warehouse)}
-    broken = next(
-        lead["id"]
-        for lead in sandbox.leads()
-        if lead["id"] not in {value.lead_id for value in sandbox.bad_values()}
-    )
+    assert fields_of(issues_by_lead_and_field(warehouse), partly) == {
+        "zip",
+        "state",
+    }
     before = snapshot(warehouse)
     for lead_id, changes in fixes.items():
         sandbox.modify(ids=[lead_id], changes=changes)
     sandbox.modify(ids=[broken], changes={"zip": "80222-1234 / 80223-5678"})
+    sandbox.modify(ids=[partly], changes={"state": "OH"})
 
     pipeline.run("run", JOB)
 
@@ -305,12 +316,13 @@ def test_a_fixed_lead_drops_out_and_only_changed_leads_are_checked_again(
     issues = issues_by_lead_and_field(warehouse)
     assert not fixed & {lead_id for lead_id, _ in issues}
     assert issues[broken, "zip"] == {"max_length"}
+    assert fields_of(issues, partly) == {"zip"}  # state was fixed
     synced_again = {
         lead_id
         for lead_id, loaded_at in after.loaded_at.items()
         if loaded_at != before.loaded_at.get(lead_id)
     }
-    assert fixed | {broken} <= synced_again
+    assert fixed | {broken, partly} <= synced_again
     assert len(synced_again) < len(after.loaded_at) // 10
     checked_again = {
         lead_id
@@ -330,8 +342,22 @@ def test_a_fixed_lead_drops_out_and_only_changed_leads_are_checked_again(
     )
     assert [total for (total,) in totals] == [
         len(before.issue_checked_at),
-        len(before.issue_checked_at) - len(fixed) + 1,
+        len(before.issue_checked_at) - len(fixed) + 1 - 1,
     ]
+
+
+def test_a_new_app_url_relinks_every_issue(synced):
+    env = {**synced.pipeline.env, "TAP_SALESRABBIT_APP_URL": "https://eu.sr.test/"}
+    relinked = Pipeline(env=env)
+    try:
+        relinked.run("invoke", "dbt-postgres:build")
+        roots = synced.warehouse.rows(
+            "select distinct split_part(salesrabbit_url, '/leads/', 1)"
+            " from analytics.lead_issues"
+        )
+        assert roots == [("https://eu.sr.test",)]
+    finally:  # the other tests read the default links
+        synced.pipeline.run("invoke", "dbt-postgres:build")
 
 
 @dataclass
@@ -358,3 +384,27 @@ def snapshot(warehouse: Warehouse) -> Snapshot:
             )
         },
     )
+
+
+def test_sources_warn_after_a_day_without_a_load_and_fail_after_three(synced):
+    warehouse = synced.warehouse
+    fresh = synced.pipeline.run("invoke", "dbt-postgres:freshness")
+    assert (fresh.stdout + fresh.stderr).count("PASS freshness of salesrabbit.") == 3
+    try:
+        for hours, table in ((25, "leads"), (73, "users")):
+            warehouse.rows(
+                f"update salesrabbit_raw.{table} set _sdc_batched_at ="
+                f" _sdc_batched_at - interval '{hours} hours' returning 1"
+            )
+        stale = synced.pipeline.run("invoke", "dbt-postgres:freshness", check=False)
+    finally:
+        for hours, table in ((25, "leads"), (73, "users")):
+            warehouse.rows(
+                f"update salesrabbit_raw.{table} set _sdc_batched_at ="
+                f" _sdc_batched_at + interval '{hours} hours' returning 1"
+            )
+    log = stale.stdout + stale.stderr
+    assert stale.returncode != 0
+    assert re.search(r"WARN freshness of salesrabbit\.leads", log)
+    assert re.search(r"ERROR STALE freshness of salesrabbit\.users", log)
+    assert "PASS freshness of salesrabbit.lead_status_histories" in log

@@ -94,7 +94,9 @@ def _connection(args: argparse.Namespace) -> str:
     names = {"database": "dbname"}
     given = {name: getattr(args, name) for name in CONNECTION}
     return make_conninfo(
-        **{names.get(name, name): value for name, value in given.items() if value}
+        # Times come back in UTC, which is what the page says they are.
+        options="-c TimeZone=UTC",
+        **{names.get(name, name): value for name, value in given.items() if value},
     )
 
 

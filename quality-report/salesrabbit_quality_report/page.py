@@ -165,7 +165,9 @@ def _cards(snapshot: Snapshot) -> str:
         (_number(snapshot.leads_affected), "leads affected", snapshot.leads_affected),
     ]
     if snapshot.leads_checked is not None:
-        cards.append((_number(snapshot.leads_checked), "leads checked", None))
+        cards.append(
+            (_number(snapshot.leads_checked), "leads validated (all live leads)", None)
+        )
     if len(snapshot.runs) >= 2:
         change = snapshot.runs[-1].issue_count - snapshot.runs[-2].issue_count
         cards.append((f"{change:+,}", "problems since the build before", change))
@@ -267,7 +269,7 @@ def _trend_table(runs: list[Run]) -> str:
         '<p class="note">Newest build first.</p>'
         '<table id="trend-table"><thead><tr><th>Build</th>'
         '<th class="num">Problems</th><th class="num">Leads affected</th>'
-        f'<th class="num">Leads checked</th>{head}</tr></thead>'
+        f'<th class="num">Live leads</th>{head}</tr></thead>'
         f"<tbody>{rows}</tbody></table>"
     )
 

@@ -102,6 +102,10 @@ def _blank_contact(rng: random.Random, lead: JsonObject) -> dict[str, str]:
     return dict.fromkeys(fields, "")
 
 
+def _blank_owner_date(rng: random.Random, lead: JsonObject) -> dict[str, str]:
+    return {"ownerModified": ""}
+
+
 def _fixed(field: str, value: str) -> Rewrite:
     def rewrite(rng: random.Random, lead: JsonObject) -> dict[str, str]:
         return {field: value}
@@ -134,6 +138,7 @@ KINDS: tuple[BadKind, ...] = (
     ),
     BadKind("padded_whitespace", True, _padded),
     BadKind("blank_contact", True, _blank_contact),
+    BadKind("blank_owner_date", True, _blank_owner_date),
 )
 """Every kind, in a fixed order: positions in this tuple are part of the seed."""
 

@@ -3,7 +3,8 @@
     given the per-lead summary of `int_lead_rule_violations` (aliased
     `broken`, one row per lead; no row when nothing is broken):
 
-    - `max_length`: cut to the limit;
+    - `max_length`: cut to the limit, less any spaces the cut leaves at
+      the end;
     - `control_characters`: those characters removed;
     - any other rule (a malformed email, a phone without digits, a latitude
       out of range): the value is null.
@@ -38,7 +39,7 @@
         case
             when broken.is_{{ column }}_invalid then null
             when broken.{{ column }}_max_length is not null
-                then left({{ stripped }}, broken.{{ column }}_max_length)
+                then rtrim(left({{ stripped }}, broken.{{ column }}_max_length))
             else {{ stripped }}
         end
     {%- else -%}
@@ -47,13 +48,19 @@
 {%- endmacro %}
 
 
-{#- A fingerprint of the rules seed: when it changes, every lead is
-    checked again. -#}
+{#- A fingerprint of the rules seed and of the vars that shape the rows of
+    `lead_issues` (the link root, the length a value is cut to): when any of
+    them changes, every lead is checked again. -#}
 {% macro rules_checksum(rules) -%}
-    md5(string_agg(
-        concat_ws(':', {{ rules }}.field, {{ rules }}.rule,
-            {{ rules }}.limit_value),
-        ',' order by {{ rules }}.field, {{ rules }}.rule
+    md5(concat_ws(
+        '|',
+        string_agg(
+            concat_ws(':', {{ rules }}.field, {{ rules }}.rule,
+                {{ rules }}.limit_value),
+            ',' order by {{ rules }}.field, {{ rules }}.rule
+        ),
+        '{{ var('salesrabbit_app_url') | string | replace("'", "''") }}',
+        '{{ var('issue_value_max_characters') | string | replace("'", "''") }}'
     ))
 {%- endmacro %}
 

@@ -49,9 +49,13 @@
 {%- endmacro %}
 
 
-{#- Surrounding whitespace removed; a blank value is null. -#}
+{#-
+    Surrounding whitespace removed, including the no-break space, the
+    zero-width space and the byte-order mark that pasted text brings;
+    a blank value is null.
+-#}
 {% macro clean_text(expression) -%}
-    nullif(btrim({{ expression }}, e' \t\r\n'), '')
+    nullif(btrim({{ expression }}, e' \t\r\n\v\f\u00a0\u200b\ufeff'), '')
 {%- endmacro %}
 
 

@@ -3,6 +3,7 @@
         materialized='incremental',
         unique_key=['run_id', 'field', 'rule'],
         incremental_strategy='delete+insert',
+        full_refresh=false,
     )
 }}
 

@@ -14,9 +14,10 @@ bookmark while a sync runs:
 
 The next sync asks with the same ``since``, restarts at ``page`` (reading that
 page again, so that records moved up a page by deletions are not missed),
-skips records at or before ``position``, and keeps the old ``signpost``, so a
-record changed while the sync was interrupted is fetched by the sync after.
-A finished sync removes the checkpoint.
+skips the records on that page at or before ``position``, and keeps the old
+``signpost``, so a record changed while the sync was interrupted is fetched by
+the sync after. A finished sync removes the checkpoint, and so does a sync that
+finds the listing out of order (see ``client.ListingOrder``).
 """
 
 from __future__ import annotations
@@ -63,7 +64,3 @@ class Checkpoint:
     def clear(state: dict[str, t.Any]) -> None:
         """Remove any checkpoint from a stream state: the sync finished."""
         state.pop(STATE_KEY, None)
-
-    def is_before_or_at(self, position: list[t.Any]) -> bool:
-        """True for a record the interrupted sync already emitted."""
-        return position <= self.position

@@ -76,6 +76,52 @@ class SyncTally:
         return self.records / max(time.monotonic() - self.started, 1e-6)
 
 
+class ListingOrder:
+    """Follows where each record sits in the API's (assumed) listing order.
+
+    A resumed sync re-reads the checkpoint's page: the records there at or
+    before the checkpoint's position, in order, were emitted by the sync it
+    continues and are skipped. Anywhere else, a record listed after a higher
+    position breaks the order: it is emitted, and the caller stops trusting
+    checkpoints for the rest of the sync.
+    """
+
+    def __init__(self, checkpoint: Checkpoint | None) -> None:
+        self.resumed = checkpoint is not None
+        self._skip_through = checkpoint.position if checkpoint else None
+        self._skipped: list[t.Any] | None = None
+        self.last = self._skip_through
+        self.broken = False
+
+    @property
+    def holds_bookmark(self) -> bool:
+        """A resumed sync whose order broke cannot trust what it skipped."""
+        return self.resumed and self.broken
+
+    def already_emitted(self, position: list[t.Any]) -> bool:
+        """True for a record the interrupted sync emitted: skip it."""
+        if self._skip_through is None:
+            return False
+        in_run = self._skipped is None or _safe_le(self._skipped, position)
+        if in_run and _safe_le(position, self._skip_through):
+            self._skipped = position
+            return True
+        self._skip_through = None
+        return False
+
+    def end_of_page(self) -> None:
+        """Skip only on the first page read: the checkpoint's."""
+        self._skip_through = None
+
+    def breaks_order(self, position: list[t.Any]) -> list[t.Any] | None:
+        """Note a record's position; on the first break, return the one before."""
+        before, self.last = self.last, position
+        if self.broken or before is None or _safe_le(before, position):
+            return None
+        self.broken = True
+        return before
+
+
 class SalesRabbitStream(RESTStream[int]):
     """A SalesRabbit list endpoint.
 
@@ -240,13 +286,32 @@ class SalesRabbitStream(RESTStream[int]):
         Override for endpoints whose ``data`` is not a list of records.
 
         Raises:
-            FatalAPIError: when ``data`` is not a list.
+            FatalAPIError: when ``data`` is not a list of objects.
         """
         data = body.get("data") if isinstance(body, dict) else None
         if not isinstance(data, list):
-            msg = f"{self.path}: expected a list in 'data', got {type(data).__name__}"
+            msg = (
+                f"{self.path} page {self.current_page}: expected a list in "
+                f"'data', got {type(data).__name__}"
+            )
             raise FatalAPIError(msg)
-        return data
+        return self.require_objects(data, "data")
+
+    def require_objects(self, items: list[t.Any], where: str) -> list[dict[str, t.Any]]:
+        """Check that every item of a list is an object, so it can be a record.
+
+        Raises:
+            FatalAPIError: naming the page and the first item that is not.
+        """
+        for index, item in enumerate(items):
+            if not isinstance(item, dict):
+                msg = (
+                    f"{self.path} page {self.current_page}: {where}[{index}] is "
+                    f"{type(item).__name__}, not an object, so it cannot be read "
+                    "as a record"
+                )
+                raise FatalAPIError(msg)
+        return items
 
     def parse_response(self, response: requests.Response) -> Iterable[dict[str, t.Any]]:
         """Yield the records of one response (used by the SDK's own tools)."""
@@ -263,19 +328,36 @@ class SalesRabbitStream(RESTStream[int]):
                 f"{_excerpt(response.text)}"
             )
             raise RetriableAPIError(msg, response) from None
-        meta = body.get("meta") if isinstance(body, dict) else None
-        more = bool(meta.get("morePages")) if isinstance(meta, dict) else False
         return Page(
             records=self.records_from_body(body),
-            more_pages=more,
+            more_pages=self._more_pages(body),
             fingerprint=hash(response.content),
         )
+
+    def _more_pages(self, body: t.Any) -> bool:
+        """Read ``meta.morePages``; without it, a partial read would look whole."""
+        meta = body.get("meta") if isinstance(body, dict) else None
+        more = meta.get("morePages") if isinstance(meta, dict) else None
+        if not isinstance(more, bool):
+            msg = (
+                f"{self.path} page {self.current_page}: the reply has no boolean "
+                "meta.morePages, so the tap cannot tell whether more pages follow; "
+                "stopping rather than reporting a partial read as a finished sync"
+            )
+            raise FatalAPIError(msg)
+        return more
 
     def _fetch_page(self, request: requests.PreparedRequest) -> Page:
         response = self.requests_session.send(
             self.authenticator(request), timeout=self.timeout
         )
-        self.validate_response(response)
+        try:
+            self.validate_response(response)
+        except AccessDeniedError as error:
+            # One line and stop: raised further, the SDK and the tap would each
+            # log it, and no retry or other stream can succeed with this key.
+            self.logger.error("%s", error)
+            raise SystemExit(1) from None
         return self._read_page(response)
 
     def get_url_params(
@@ -337,46 +419,56 @@ class SalesRabbitStream(RESTStream[int]):
         resume = Checkpoint.read(state) if self.replication_key else None
         since = resume.since if resume else self._since(context)
         self._start_progress_markers(state, resume)
+        self.order = ListingOrder(resume)
         fetch = self.request_decorator(self._fetch_page)
         self.current_page = resume.page if resume else 1
         previous = None
-        in_order, last_position = True, resume.position if resume else None
-        limit = int(self.config.get("max_records") or 0)
         self._log_start(since, resume)
         while True:
             page = fetch(self._page_request(self.current_page, since))
             if previous is not None and page.fingerprint == previous:
-                self.tally.warnings += 1
-                self.logger.warning(
-                    "%s page %d repeats page %d: the endpoint ignores paging, so "
-                    "the stream ends here with every record it returned",
-                    self.name,
-                    self.current_page,
-                    self.current_page - 1,
-                )
+                self._warn_repeated_page()
                 break
             previous = page.fingerprint
-            for record in page.records:
-                position = [record.get(f) for f in self.position_fields]
-                if resume and _safe_le(position, resume.position):
-                    continue
-                if last_position is not None and not _safe_le(last_position, position):
-                    in_order = self._order_broken(in_order, position, last_position)
-                last_position = position
-                self.tally.records += 1
-                yield record
+            yield from self._new_records(page, state)
             self.tally.pages += 1
             self._log_page(len(page.records))
             if not page.more_pages:
                 break
-            if in_order and self.replication_key:
-                self._checkpoint(state, since, last_position)
-            if limit and self.tally.records >= limit and self.replication_key:
-                self._stop_for_max_records(state, limit)
+            if self._stop_after_page(state, since):
                 return
             self.current_page += 1
         Checkpoint.clear(state)
-        self._log_summary(state)
+        if self.order.holds_bookmark:
+            state.pop(PROGRESS_MARKERS, None)
+        self._log_summary(state, "done")
+
+    def _new_records(
+        self, page: Page, state: dict[str, t.Any]
+    ) -> Generator[dict[str, t.Any], None, None]:
+        """Yield a page's records, less those a resumed sync already emitted."""
+        for record in page.records:
+            position = [record.get(f) for f in self.position_fields]
+            if self.order.already_emitted(position):
+                continue
+            before = self.order.breaks_order(position)
+            if before is not None:
+                self._order_broken(state, position, before)
+            self.tally.records += 1
+            yield record
+        self.order.end_of_page()
+
+    def _stop_after_page(self, state: dict[str, t.Any], since: str | None) -> bool:
+        """Checkpoint a finished page; say whether max_records ends the sync here."""
+        if not self.replication_key:
+            return False
+        if not self.order.broken:
+            self._checkpoint(state, since, self.order.last)
+        limit = int(self.config.get("max_records") or 0)
+        if not limit or self.tally.records < limit or self.order.broken:
+            return False
+        self._stop_for_max_records(state, limit)
+        return True
 
     def _start_progress_markers(
         self, state: dict[str, t.Any], resume: Checkpoint | None
@@ -404,6 +496,10 @@ class SalesRabbitStream(RESTStream[int]):
             position=position,
             max_seen=markers.get("replication_key_value"),
         ).write(state)
+        self._flush_state()
+
+    def _flush_state(self) -> None:
+        """Emit STATE now, whatever the SDK's own rhythm."""
         self.state_manager.is_flushed = False
         self._write_state_message()
 
@@ -412,29 +508,55 @@ class SalesRabbitStream(RESTStream[int]):
         # drop this sync's progress markers; the checkpoint carries them.
         state.pop(PROGRESS_MARKERS, None)
         self.logger.info(
-            "%s: stopping after %d records (max_records is %d); run the same "
-            "command again to continue from page %d",
+            "%s: stopping after %d records (max_records is %d); the next run of "
+            "the same command re-reads page %d, skips the records already "
+            "emitted from it, and continues",
             self.name,
             self.tally.records,
             limit,
             self.current_page,
         )
+        self._log_summary(state, "stopped for max_records")
 
     def _order_broken(
-        self, in_order: bool, position: list[t.Any], previous: list[t.Any]
-    ) -> bool:
-        if in_order:
-            self.tally.warnings += 1
-            self.logger.warning(
-                "%s: %s comes after %s, so the API does not list by %s as assumed; "
-                "this sync keeps no resume checkpoint, and if it is interrupted "
-                "the next one starts again from the last bookmark",
-                self.name,
-                position,
-                previous,
-                ", ".join(self.position_fields),
-            )
-        return False
+        self, state: dict[str, t.Any], position: list[t.Any], before: list[t.Any]
+    ) -> None:
+        """Drop the checkpoint at once: it assumed an order the API does not keep.
+
+        A resumed sync also keeps its old bookmark: what it skipped as already
+        emitted may not have been, so only a full read may move the bookmark.
+        """
+        Checkpoint.clear(state)
+        self._flush_state()
+        self.tally.warnings += 1
+        self.logger.warning(
+            "%s page %d: %s comes after %s, so the API does not list by %s as "
+            "assumed; the resume checkpoint is dropped, and if this sync is "
+            "interrupted the next one starts again from the last bookmark%s%s",
+            self.name,
+            self.current_page,
+            position,
+            before,
+            ", ".join(self.position_fields),
+            "; the bookmark stays where it was, since the records skipped as "
+            "already emitted may not have been"
+            if self.order.resumed
+            else "",
+            "; max_records is ignored for the rest of this sync, which could "
+            "not be resumed"
+            if self.config.get("max_records")
+            else "",
+        )
+
+    def _warn_repeated_page(self) -> None:
+        self.tally.warnings += 1
+        self.logger.warning(
+            "%s page %d repeats page %d: the endpoint ignores paging, so "
+            "the stream ends here with every record it returned",
+            self.name,
+            self.current_page,
+            self.current_page - 1,
+        )
 
     # Records -----------------------------------------------------------------
 
@@ -457,6 +579,18 @@ class SalesRabbitStream(RESTStream[int]):
         if conformed.extra:
             self._note_new_fields(conformed.extra)
         return conformed.record
+
+    def _increment_stream_state(
+        self, latest_record: dict[str, t.Any], *, context: Context | None = None
+    ) -> None:
+        """Leave the bookmark alone for a record without a readable key.
+
+        :meth:`post_process` has already warned, naming the record; the SDK
+        would add a bare "New replication value is null" for each one.
+        """
+        if self.replication_key and not latest_record.get(self.replication_key):
+            return
+        super()._increment_stream_state(latest_record, context=context)
 
     def _note_new_fields(self, names: list[str]) -> None:
         seen: set[str] = self.__dict__.setdefault("_reported_fields", set())
@@ -498,24 +632,34 @@ class SalesRabbitStream(RESTStream[int]):
             self.tally.rate(),
         )
 
-    def _log_summary(self, state: dict[str, t.Any]) -> None:
-        markers = state.get(PROGRESS_MARKERS, {})
-        newest = markers.get("replication_key_value")
-        signpost = state.get("replication_key_signpost")
-        bookmark: str | None = state.get("replication_key_value")
-        if newest:
-            bookmark = min(str(newest), str(signpost or newest))
+    def _log_summary(self, state: dict[str, t.Any], ending: str) -> None:
+        checkpoint = Checkpoint.read(state)
         self.logger.info(
-            "%s done: %d records, %d pages, %d retries, %d warnings in %.1f s; "
-            "bookmark %s",
+            "%s %s: %d records, %d pages, %d retries, %d warnings in %.1f s; "
+            "bookmark %s; checkpoint %s",
             self.name,
+            ending,
             self.tally.records,
             self.tally.pages,
             self.tally.retries,
             self.tally.warnings,
             time.monotonic() - self.tally.started,
-            bookmark or "not used",
+            _bookmark_to_save(state) or "not used",
+            f"page {checkpoint.page} after {checkpoint.position}"
+            if checkpoint
+            else "none",
         )
+
+
+def _bookmark_to_save(state: dict[str, t.Any]) -> str | None:
+    """The bookmark the SDK will save: the newest value seen, capped."""
+    markers = state.get(PROGRESS_MARKERS, {})
+    newest = markers.get("replication_key_value")
+    signpost = state.get("replication_key_signpost")
+    if newest:
+        return min(str(newest), str(signpost or newest))
+    saved = state.get("replication_key_value")
+    return str(saved) if saved else None
 
 
 def _safe_le(left: list[t.Any], right: list[t.Any]) -> bool:

@@ -9,6 +9,10 @@ did not expect. Each value is kept in one of three ways:
   column gets null and the value as sent goes to ``invalidValues``;
 - its field is not in the schema at all: it goes to ``extraFields``.
 
+SalesRabbit sends an empty value as ``""``. In a text field that stays
+``""``; in any other field (a date, a number, an object) it means no value,
+and becomes null without a warning, since nothing is lost.
+
 Timestamps are rewritten in UTC so that they keep their meaning in a
 ``timestamp without time zone`` column.
 """
@@ -65,8 +69,12 @@ def conform_record(record: dict[str, t.Any], schema: dict[str, t.Any]) -> Confor
             extra[name] = value
             result.extra.append(name)
             continue
+        declared = _types_of(properties[name])
+        if _is_blank_non_text(value, declared):
+            result.record[name] = None
+            continue
         try:
-            converted = _convert(value, _types_of(properties[name]))
+            converted = _convert(value, declared)
         except _Unconvertible:
             invalid[name] = value
             result.record[name] = None
@@ -85,6 +93,14 @@ def conform_record(record: dict[str, t.Any], schema: dict[str, t.Any]) -> Confor
 def _same_text(converted: t.Any, value: t.Any) -> bool:
     """True when only the spelling of a timestamp changed, not its meaning."""
     return isinstance(converted, str) and isinstance(value, str)
+
+
+def _is_blank_non_text(value: t.Any, declared: tuple[set[str], str | None]) -> bool:
+    """True for ``""`` (or spaces) where the schema wants something other than text."""
+    types, fmt = declared
+    if not isinstance(value, str) or value.strip():
+        return False
+    return fmt == "date-time" or "string" not in types
 
 
 def _types_of(prop: dict[str, t.Any]) -> tuple[set[str], str | None]:
@@ -130,8 +146,6 @@ def _is_kind(value: t.Any, kind: str) -> bool:
 def _to_timestamp(value: t.Any) -> str:
     if not isinstance(value, str):
         raise _Unconvertible
-    if not value.strip():
-        return value
     parsed = parse_timestamp(value)
     if parsed is None:
         raise _Unconvertible

@@ -149,17 +149,27 @@ class LeadStatusHistoriesStream(SalesRabbitStream):
         """Flatten ``data``, an object keyed by lead id, into one row per event.
 
         Raises:
-            FatalAPIError: when ``data`` is not an object of lists.
+            FatalAPIError: when ``data`` is not an object of lists of objects.
         """
         data = body.get("data") if isinstance(body, dict) else None
         if isinstance(data, list) and not data:
             return []
         if not isinstance(data, dict):
-            msg = f"{self.path}: expected an object in 'data', got {type(data)}"
+            msg = (
+                f"{self.path} page {self.current_page}: expected an object in "
+                f"'data', got {type(data).__name__}"
+            )
             raise FatalAPIError(msg)
         events = []
         for lead_id, lead_events in data.items():
-            for event in lead_events or []:
+            where = f"data[{lead_id!r}]"
+            if not isinstance(lead_events, list):
+                msg = (
+                    f"{self.path} page {self.current_page}: {where} is "
+                    f"{type(lead_events).__name__}, not a list of status events"
+                )
+                raise FatalAPIError(msg)
+            for event in self.require_objects(lead_events, where):
                 events.append({"leadId": _as_int(lead_id), **event})
         return events
 

@@ -11,9 +11,12 @@ from functools import cached_property
 import requests
 from singer_sdk import Tap
 from singer_sdk import typing as th
-from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
+from singer_sdk.exceptions import (
+    ConfigValidationError,
+    FatalAPIError,
+    RetriableAPIError,
+)
 
-from tap_salesrabbit.client import AccessDeniedError
 from tap_salesrabbit.streams import (
     LeadsStream,
     LeadStatusHistoriesStream,
@@ -64,7 +67,10 @@ SETTINGS = th.PropertiesList(
         th.StringType,
         default="https://app.salesrabbit.com",
         title="Web app URL",
-        description="Root of the SalesRabbit web app, used for links in logs.",
+        description=(
+            "Root of the SalesRabbit web app, for lead links in logs; dbt's "
+            "salesrabbit_url columns follow TAP_SALESRABBIT_APP_URL too."
+        ),
     ),
     th.Property(
         "lookback_window",
@@ -115,7 +121,11 @@ class TapSalesRabbit(Tap):
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         super().__init__(*args, **kwargs)
-        parse_duration(self.config.get("lookback_window", "1h"))
+        try:
+            parse_duration(self.config.get("lookback_window", "1h"))
+        except ValueError as error:
+            msg = f"lookback_window: {error}"
+            raise ConfigValidationError(msg, errors=[msg]) from None
 
     @cached_property
     def http_session(self) -> requests.Session:
@@ -135,8 +145,6 @@ class TapSalesRabbit(Tap):
         """Run the tap; a failure the user must fix ends in one clear line."""
         try:
             super().invoke(*args, **kwargs)
-        except AccessDeniedError as error:
-            _exit_with(str(error))
         except (FatalAPIError, RetriableAPIError) as error:
             _exit_with(f"SalesRabbit request failed, giving up: {error}")
         except requests.exceptions.RequestException as error:

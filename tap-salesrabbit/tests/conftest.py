@@ -11,13 +11,20 @@ import pytest
 
 from salesrabbit_sandbox import Sandbox
 
-from taprun import API_KEY, TapRun, parse_messages, tap_command
+from taprun import API_KEY, ScriptedAPI, TapRun, parse_messages, tap_command
 
 
 @pytest.fixture
 def sandbox() -> t.Iterator[Sandbox]:
     """A fresh sandbox with 250 leads."""
     with Sandbox(leads=250, seed=11, api_key=API_KEY) as server:
+        yield server
+
+
+@pytest.fixture
+def scripted_api() -> t.Iterator[ScriptedAPI]:
+    """A local API that answers with scripted pages (see :class:`ScriptedAPI`)."""
+    with ScriptedAPI() as server:
         yield server
 
 

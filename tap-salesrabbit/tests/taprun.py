@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 import typing as t
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 TAP = (sys.executable, "-m", "tap_salesrabbit")
 API_KEY = "test-key-7c1f"  # a sandbox key: tests assert it never reaches a log
@@ -22,6 +25,7 @@ class TapRun:
     stderr: str
     records: dict[str, list[dict[str, t.Any]]] = field(default_factory=dict)
     states: list[dict[str, t.Any]] = field(default_factory=list)
+    messages: list[dict[str, t.Any]] = field(default_factory=list)
 
     @property
     def state(self) -> dict[str, t.Any] | None:
@@ -39,6 +43,7 @@ def parse_messages(stdout: str, run: TapRun) -> None:
         if not line.strip():
             continue
         message = json.loads(line)
+        run.messages.append(message)
         if message["type"] == "RECORD":
             run.records.setdefault(message["stream"], []).append(message["record"])
         elif message["type"] == "STATE":
@@ -97,3 +102,75 @@ def write_catalog(tmp_path: Path, config_file: Path, streams: t.Sequence[str]) -
 def leads_requests(sandbox: t.Any) -> list[dict[str, t.Any]]:
     """The sandbox's log of requests to ``/leads``, oldest first."""
     return [r for r in sandbox.requests() if r["path"] == "/leads"]
+
+
+def error_lines(stderr: str) -> list[str]:
+    """The lines of a run's log that report an error."""
+    return [line for line in stderr.splitlines() if "error" in line.lower()]
+
+
+class ScriptedAPI:
+    """A local HTTP server answering each (path, page) with a scripted body.
+
+    For replies the sandbox cannot produce: leads out of id order, a missing
+    ``meta``, status events that are not lists. Unscripted pages answer 404.
+    """
+
+    def __init__(self) -> None:
+        self.bodies: dict[tuple[str, int], t.Any] = {}
+        self.pages_asked: list[tuple[str, int]] = []
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._thread = threading.Thread(target=self._server.serve_forever)
+
+    @property
+    def url(self) -> str:
+        """The base URL to give the tap as ``api_url``."""
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def script(self, path: str, *pages: t.Any) -> None:
+        """Serve ``pages`` as pages 1, 2, ... of ``path``, bodies as given."""
+        for number, body in enumerate(pages, start=1):
+            self.bodies[(path, number)] = body
+
+    def script_list(self, path: str, *pages: list[t.Any], start: int = 1) -> None:
+        """Serve each list as one page of the usual envelope, from page ``start``."""
+        for offset, data in enumerate(pages):
+            more = offset < len(pages) - 1
+            body = {"data": data, "meta": {"morePages": more}}
+            self.bodies[(path, start + offset)] = body
+
+    def __enter__(self) -> ScriptedAPI:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join()
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        api = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                url = urlparse(self.path)
+                page = int(parse_qs(url.query).get("page", ["1"])[0])
+                api.pages_asked.append((url.path, page))
+                body = api.bodies.get((url.path, page))
+                payload = json.dumps(body).encode()
+                self.send_response(404 if body is None else 200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, *args: t.Any) -> None:
+                return
+
+        return Handler
+
+
+def lead(lead_id: int, modified: str = "2025-02-01T00:00:00+00:00") -> dict[str, t.Any]:
+    """A minimal lead for a scripted page."""
+    return {"id": lead_id, "dateModified": modified}

@@ -4,18 +4,27 @@ from __future__ import annotations
 
 import re
 
-from taprun import leads_requests
+import pytest
+
+from taprun import lead, leads_requests
 
 BOOKMARK = "2025-03-04T05:06:07+00:00"
 
 
-def test_paging_stops_when_more_pages_is_false(sandbox, run_tap):
-    run = run_tap()
+@pytest.mark.parametrize(
+    ("page_size", "expected_pages"),
+    [(100, [1, 2, 3]), (125, [1, 2]), (250, [1])],
+    ids=["short-last-page", "full-last-page", "one-full-page"],
+)
+def test_paging_stops_when_more_pages_is_false(
+    sandbox, run_tap, page_size, expected_pages
+):
+    run = run_tap(page_size=page_size)
 
     assert run.returncode == 0, run.stderr
     assert sorted(run.ids()) == sorted(lead["id"] for lead in sandbox.leads())
     pages = [int(r["query"]["page"]) for r in leads_requests(sandbox)]
-    assert pages == [1, 2, 3]  # 250 leads at 100 a page
+    assert pages == expected_pages  # 250 leads: a full last page is the end too
 
 
 def test_if_modified_since_is_sent_from_the_bookmark(sandbox, run_tap):
@@ -120,3 +129,35 @@ def test_status_histories_are_read_incrementally(sandbox, run_tap):
     events = run.records["lead_status_histories"]
     assert events
     assert all(e["statusModified"] >= since for e in events)
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [None, {}, {"morePages": None}, {"morePages": "false"}, {"morePages": 0}],
+    ids=["no-meta", "empty-meta", "null", "string", "number"],
+)
+def test_a_page_without_more_pages_fails_rather_than_ending_the_sync(
+    scripted_api, run_tap, meta
+):
+    body: dict = {"data": [lead(10), lead(20)]}
+    if meta is not None:
+        body["meta"] = meta
+    scripted_api.script("/leads", body)
+    state = {
+        "bookmarks": {
+            "leads": {
+                "replication_key": "dateModified",
+                "replication_key_value": BOOKMARK,
+            }
+        }
+    }
+
+    run = run_tap(state=state, api_url=scripted_api.url)
+
+    assert run.returncode == 1
+    assert "Traceback" not in run.stderr
+    last = run.stderr.strip().splitlines()[-1]
+    assert "/leads page 1" in last
+    assert "meta.morePages" in last
+    assert run.records == {}
+    assert all(s == state for s in run.states)

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import subprocess
 import time
 
-from taprun import API_KEY, leads_requests
+import pytest
+
+from taprun import API_KEY, TAP, error_lines, leads_requests, tap_command
 
 
 def moments(requests):
@@ -87,7 +91,8 @@ def test_an_api_that_stays_down_fails_the_sync(sandbox, run_tap):
     assert "/leads" in last
 
 
-def test_unauthorized_fails_fast_with_one_clear_line(sandbox, run_tap):
+@pytest.mark.parametrize("status", [401, 403])
+def test_a_refused_api_key_fails_fast_with_one_clear_line(sandbox, run_tap, status):
     state = {
         "bookmarks": {
             "leads": {
@@ -96,17 +101,44 @@ def test_unauthorized_fails_fast_with_one_clear_line(sandbox, run_tap):
             }
         }
     }
+    settings = {"api_key": "wrong-key"} if status == 401 else {}
+    if status == 403:
+        sandbox.add_fault({"path": "/leads", "status": 403})
     started = time.monotonic()
 
-    run = run_tap(state=state, api_key="wrong-key")
+    run = run_tap(state=state, **settings)
 
     assert time.monotonic() - started < 15
     assert run.returncode == 1
     assert "Traceback" not in run.stderr
-    assert "api_key" in run.stderr.strip().splitlines()[-1]
-    assert [r["status"] for r in leads_requests(sandbox)] == [401]
+    errors = error_lines(run.stderr)
+    assert len(errors) == 1, run.stderr
+    assert f"{status} on /leads" in errors[0]
+    assert "api_key" in errors[0]
+    assert [r["status"] for r in leads_requests(sandbox)] == [status]
     assert run.records == {}
+    assert run.states
     assert all(s == state for s in run.states)
+
+
+def test_an_invalid_lookback_window_fails_with_one_line(tmp_path, sandbox):
+    config = {"api_key": API_KEY, "api_url": sandbox.url}
+    sync = tap_command(tmp_path, config)
+    bad = tmp_path / "bad-config.json"
+    bad.write_text(json.dumps({**config, "lookback_window": "an hour"}))
+    sync[sync.index("--config") + 1] = str(bad)
+    discover = [*TAP, "--config", str(bad), "--discover"]
+
+    for command in (sync, discover):
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
+
+        assert result.returncode == 1
+        assert "Traceback" not in result.stderr
+        named = [
+            line for line in result.stderr.splitlines() if "lookback_window" in line
+        ]
+        assert len(named) == 1
+        assert "'an hour' is not a duration" in named[0]
 
 
 def test_other_client_errors_name_status_path_and_body(sandbox, run_tap):

@@ -9,7 +9,7 @@ from collections import Counter
 
 import pytest
 
-from taprun import API_KEY, leads_requests, tap_command
+from taprun import API_KEY, lead, leads_requests, tap_command
 
 BOOKMARK = "2025-01-01T00:00:00+00:00"
 
@@ -75,11 +75,17 @@ def test_leads_resume_after_a_kill_at_page_3(tmp_path, sandbox, run_tap):
 
 def test_a_resumed_sync_keeps_the_first_syncs_cap(tmp_path, sandbox, run_tap):
     _, state = kill_after_page(tmp_path, sandbox, page=1)
-    cap = state["bookmarks"]["leads"]["resume"]["signpost"]
+    # An earlier cap than any the resumed sync would set, and than the newest
+    # dateModified it reads: only the carried-over cap can end up saved.
+    cap = "2025-06-01T00:00:00+00:00"
+    state["bookmarks"]["leads"]["resume"]["signpost"] = cap
+    assert max(lead["dateModified"] for lead in sandbox.leads()) > cap
 
     second = run_tap(state=state)
 
-    assert second.state["bookmarks"]["leads"]["replication_key_value"] <= cap
+    assert second.returncode == 0, second.stderr
+    saved = second.state["bookmarks"]["leads"]["replication_key_value"]
+    assert dt.datetime.fromisoformat(saved) == dt.datetime.fromisoformat(cap)
 
 
 @pytest.mark.parametrize("max_records", [250, 90])
@@ -102,14 +108,27 @@ def test_a_backfill_in_slices_reads_every_lead_once(sandbox, run_tap, max_record
 
 
 def test_an_update_made_during_a_sync_is_read_by_the_next(sandbox, run_tap):
-    first_page_lead = next(iter(sandbox.leads()))["id"]
+    leads = list(sandbox.leads())
+    early, late = leads[0]["id"], leads[-1]["id"]  # on pages 1 and 3
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=10)
+    # While page 2 is read: a rep edits a lead on page 1, already read, and
+    # another on page 3 is edited a little later.
     sandbox.add_fault(
         {
             "path": "/leads",
-            "page": 3,
+            "page": 2,
             "times": 1,
-            "modify_ids": [first_page_lead],
+            "modify_ids": [early],
             "changes": {"city": "Changed Mid-Sync"},
+        }
+    )
+    sandbox.add_fault(
+        {
+            "path": "/leads",
+            "page": 2,
+            "times": 1,
+            "modify_ids": [late],
+            "changes": {"dateModified": later.strftime("%Y-%m-%dT%H:%M:%S+00:00")},
         }
     )
 
@@ -117,11 +136,16 @@ def test_an_update_made_during_a_sync_is_read_by_the_next(sandbox, run_tap):
     sandbox.clear_requests()
     second = run_tap(state=first.state)
 
-    before = next(r for r in first.records["leads"] if r["id"] == first_page_lead)
+    before = next(r for r in first.records["leads"] if r["id"] == early)
     assert before["city"] != "Changed Mid-Sync"
-    after = [r for r in second.records["leads"] if r["id"] == first_page_lead]
-    assert after
-    assert after[0]["city"] == "Changed Mid-Sync"
+    edited = sandbox.lead(early)["dateModified"]
+    newest_read = max(r["dateModified"] for r in first.records["leads"])
+    assert edited < newest_read  # the edit is older than a lead read after it
+    asked = {r["if_modified_since"] for r in leads_requests(sandbox)}
+    assert len(asked) == 1
+    assert asked.pop() <= edited
+    after = [r for r in second.records["leads"] if r["id"] == early]
+    assert [r["city"] for r in after] == ["Changed Mid-Sync"]
 
 
 def test_the_bookmark_is_never_later_than_sync_start_less_lookback(sandbox, run_tap):
@@ -136,3 +160,114 @@ def test_the_bookmark_is_never_later_than_sync_start_less_lookback(sandbox, run_
     )
     lookback = dt.timedelta(minutes=10)
     assert before - lookback <= saved <= after - lookback
+
+
+OLD_BOOKMARK = "2025-01-01T00:00:00+00:00"
+
+
+def resumed_state(page, position):
+    """STATE of a sync interrupted after ``page``, whose last lead was ``position``."""
+    checkpoint = {
+        "since": OLD_BOOKMARK,
+        "signpost": "2025-12-01T00:00:00+00:00",
+        "page": page,
+        "position": [position],
+        "max_seen": "2025-03-01T00:00:00+00:00",
+    }
+    leads = {
+        "replication_key": "dateModified",
+        "replication_key_value": OLD_BOOKMARK,
+        "resume": checkpoint,
+    }
+    return {"bookmarks": {"leads": leads}}
+
+
+def leads_state(state):
+    return state.get("bookmarks", {}).get("leads", {})
+
+
+@pytest.mark.parametrize(
+    ("page_2", "page_3", "emitted"),
+    [([40, 50, 60], [15, 70], [60, 15, 70]), ([40, 50, 45, 60], [70], [45, 60, 70])],
+    ids=["on-a-later-page", "on-the-re-read-page"],
+)
+def test_a_resumed_sync_emits_leads_listed_out_of_order(
+    scripted_api, run_tap, page_2, page_3, emitted
+):
+    scripted_api.script_list(
+        "/leads", [lead(i) for i in page_2], [lead(i) for i in page_3], start=2
+    )
+
+    run = run_tap(state=resumed_state(page=2, position=50), api_url=scripted_api.url)
+
+    assert run.returncode == 0, run.stderr
+    assert run.ids() == emitted
+    assert "does not list by id as assumed" in run.stderr
+    final = leads_state(run.state)
+    assert "resume" not in final
+    # What it skipped as already emitted may not have been: the bookmark stays.
+    assert final["replication_key_value"] == OLD_BOOKMARK
+
+
+def test_an_order_break_drops_the_checkpoint_at_once(scripted_api, run_tap):
+    scripted_api.script_list(
+        "/leads", [lead(10), lead(20)], [lead(30), lead(5), lead(40)], [lead(50)]
+    )
+
+    run = run_tap(api_url=scripted_api.url)
+
+    assert run.returncode == 0, run.stderr
+    assert run.ids() == [10, 20, 30, 5, 40, 50]
+    at = next(
+        n
+        for n, m in enumerate(run.messages)
+        if m["type"] == "RECORD" and m["record"]["id"] == 5
+    )
+    states = [m["value"] for m in run.messages if m["type"] == "STATE"]
+    before = [m["value"] for m in run.messages[:at] if m["type"] == "STATE"]
+    assert leads_state(before[0])["resume"]["page"] == 1
+    assert all("resume" not in leads_state(s) for s in states[len(before) - 1 :])
+    final = leads_state(run.state)
+    assert final["replication_key_value"] == lead(5)["dateModified"]
+
+
+def test_max_records_is_ignored_once_the_order_breaks(scripted_api, run_tap):
+    scripted_api.script_list(
+        "/leads", [lead(10), lead(5), lead(20)], [lead(30), lead(40)], [lead(50)]
+    )
+
+    run = run_tap(api_url=scripted_api.url, max_records=2)
+
+    assert run.returncode == 0, run.stderr
+    assert run.ids() == [10, 5, 20, 30, 40, 50]
+    assert "max_records is ignored for the rest of this sync" in run.stderr
+    assert "resume" not in leads_state(run.state)
+    assert leads_state(run.state)["replication_key_value"] == lead(5)["dateModified"]
+
+
+def test_a_stop_at_max_records_says_where_the_next_run_continues(sandbox, run_tap):
+    sandbox.add(count=300)
+    state = {
+        "bookmarks": {
+            "leads": {
+                "replication_key": "dateModified",
+                "replication_key_value": BOOKMARK,
+            }
+        }
+    }
+
+    run = run_tap(state=state, max_records=90)
+
+    assert run.returncode == 0, run.stderr
+    resume = leads_state(run.state)["resume"]
+    assert resume["page"] == 1
+    assert "re-reads page 1, skips the records already emitted" in run.stderr
+    summary = [
+        line
+        for line in run.stderr.splitlines()
+        if "leads stopped for max_records" in line
+    ]
+    assert len(summary) == 1
+    assert "100 records, 1 pages" in summary[0]
+    assert f"bookmark {BOOKMARK}" in summary[0]
+    assert f"checkpoint page 1 after {resume['position']}" in summary[0]

@@ -20,14 +20,20 @@ def expected_row(lead: dict[str, t.Any]) -> tuple[t.Any, ...]:
     """A sandbox lead as PostgreSQL should hold it.
 
     Text keeps every character except NUL, which PostgreSQL cannot store and
-    target-postgres replaces with U+FFFD; timestamps are UTC.
+    target-postgres replaces with U+FFFD; timestamps are UTC; blank dates
+    are null.
     """
     row: list[t.Any] = [lead["id"]]
     row += [_text(lead.get(name)) for name in TEXT_FIELDS]
     row += [_utc(lead.get(name)) for name in TIME_FIELDS]
     row += [lead.get(name) for name in OTHER_FIELDS]
-    row += [lead.get("latitude"), lead.get("longitude")]
+    row += [_number(lead.get("latitude")), _number(lead.get("longitude"))]
     return tuple(row)
+
+
+def _number(value: float | str | None) -> float | None:
+    """A coordinate as loaded: the tap converts one sent as text."""
+    return None if value is None else float(value)
 
 
 def _text(value: str | None) -> str | None:

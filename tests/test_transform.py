@@ -29,6 +29,7 @@ RULE_BY_KIND = {
     "without_digits": "phone_digits",
     "email": "email_format",
     "nul": "control_characters",
+    "out_of_range": "coordinate_range",
 }
 UNIT_TESTS = {
     "lengths_count_characters_and_stop_at_the_limit",

@@ -139,6 +139,8 @@ KINDS: tuple[BadKind, ...] = (
     BadKind("padded_whitespace", True, _padded),
     BadKind("blank_contact", True, _blank_contact),
     BadKind("blank_owner_date", True, _blank_owner_date),
+    # A GPS glitch, sent as text: the tap converts it, dbt flags the range.
+    BadKind("latitude_out_of_range", False, _fixed("latitude", "123.4")),
 )
 """Every kind, in a fixed order: positions in this tuple are part of the seed."""
 

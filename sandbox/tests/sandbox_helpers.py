@@ -30,6 +30,9 @@ LENGTH_LIMITS = {
 EMAIL = re.compile(r"[^@\s.]+(\.[^@\s.]+)*@[^@\s.]+(\.[^@\s.]+)*\.[A-Za-z]{2,}")
 
 
+COORDINATE_LIMITS = {"latitude": 90, "longitude": 180}
+
+
 def breaks_warehouse_rule(field: str, value: str) -> bool:
     """Say whether a value breaks a rule listed in salesrabbit-api.md."""
     if "\x00" in value:
@@ -38,6 +41,8 @@ def breaks_warehouse_rule(field: str, value: str) -> bool:
         return True
     if field.startswith("phone") and value and not re.search(r"\d", value):
         return True
+    if field in COORDINATE_LIMITS:
+        return abs(float(value)) > COORDINATE_LIMITS[field]
     return field == "email" and bool(value) and not EMAIL.fullmatch(value)
 
 

@@ -1,8 +1,8 @@
 """The SalesRabbit API itself: ``/leads``, ``/users``, ``/leadStatusHistories``.
 
-Each endpoint follows ``/work/shared/salesrabbit-api.md``; where the real API
-is unknown the sandbox takes the documented assumption, or the least
-convenient behaviour a client has reported (``/users`` ignores paging).
+Each endpoint follows the assumptions in the root README ("What we assume
+about the API"); where the real API is unknown the sandbox takes the least
+convenient plausible behaviour (``/users`` ignores paging).
 """
 
 from __future__ import annotations

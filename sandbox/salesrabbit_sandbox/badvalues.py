@@ -1,7 +1,7 @@
 """The awkward values real SalesRabbit exports contain, and where to plant them.
 
 Each :class:`BadKind` rewrites one or more fields of a generated lead. Some
-kinds break a rule of the old warehouse (too long, malformed e-mail, NUL byte)
+kinds break a rule of transform's seed (too long, malformed e-mail, NUL byte)
 and must be flagged downstream; others only look suspicious (emoji, multibyte
 text at exactly the limit, a plus-addressed e-mail) and must pass untouched.
 The ``valid`` flag says which is which.

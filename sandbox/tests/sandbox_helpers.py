@@ -34,7 +34,7 @@ COORDINATE_LIMITS = {"latitude": 90, "longitude": 180}
 
 
 def breaks_warehouse_rule(field: str, value: str) -> bool:
-    """Say whether a value breaks a rule listed in salesrabbit-api.md."""
+    """Say whether a value breaks a default rule of transform's rules seed."""
     if "\x00" in value:
         return True
     if len(value) > LENGTH_LIMITS.get(field, 10**9):

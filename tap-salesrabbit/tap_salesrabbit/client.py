@@ -255,6 +255,15 @@ class SalesRabbitStream(RESTStream[int]):
 
     # Responses -----------------------------------------------------------
 
+    def body_excerpt(self, response: requests.Response) -> str:
+        """The start of a body, for an error line; the API key blanked out.
+
+        An error body may echo the request, ``Authorization`` header included.
+        """
+        excerpt = _excerpt(response.text)
+        key = str(self.config.get("api_key") or "")
+        return excerpt.replace(key, "[api_key]") if key else excerpt
+
     def validate_response(self, response: requests.Response) -> None:
         """Sort a response into usable, retriable or fatal.
 
@@ -274,7 +283,7 @@ class SalesRabbitStream(RESTStream[int]):
                 "SalesRabbit web app under Integrations > API."
             )
             raise AccessDeniedError(msg)
-        excerpt = _excerpt(response.text)
+        excerpt = self.body_excerpt(response)
         msg = f"{status} {response.reason} for {path}: {excerpt}"
         if status == HTTPStatus.TOO_MANY_REQUESTS or status >= 500:
             raise RetriableAPIError(msg, response)
@@ -325,7 +334,7 @@ class SalesRabbitStream(RESTStream[int]):
         except (json.JSONDecodeError, requests.exceptions.JSONDecodeError):
             msg = (
                 f"{self.path} page {self.current_page} is not valid JSON: "
-                f"{_excerpt(response.text)}"
+                f"{self.body_excerpt(response)}"
             )
             raise RetriableAPIError(msg, response) from None
         return Page(

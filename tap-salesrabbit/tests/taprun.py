@@ -118,6 +118,7 @@ class ScriptedAPI:
 
     def __init__(self) -> None:
         self.bodies: dict[tuple[str, int], t.Any] = {}
+        self.statuses: dict[tuple[str, int], int] = {}
         self.pages_asked: list[tuple[str, int]] = []
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever)
@@ -132,6 +133,11 @@ class ScriptedAPI:
         """Serve ``pages`` as pages 1, 2, ... of ``path``, bodies as given."""
         for number, body in enumerate(pages, start=1):
             self.bodies[(path, number)] = body
+
+    def fail(self, path: str, page: int, status: int, text: str) -> None:
+        """Answer one page with ``status`` and a plain-text body."""
+        self.bodies[(path, page)] = text
+        self.statuses[(path, page)] = status
 
     def script_list(self, path: str, *pages: list[t.Any], start: int = 1) -> None:
         """Serve each list as one page of the usual envelope, from page ``start``."""
@@ -158,8 +164,10 @@ class ScriptedAPI:
                 page = int(parse_qs(url.query).get("page", ["1"])[0])
                 api.pages_asked.append((url.path, page))
                 body = api.bodies.get((url.path, page))
-                payload = json.dumps(body).encode()
-                self.send_response(404 if body is None else 200)
+                status = api.statuses.get((url.path, page))
+                text = body if status else json.dumps(body)
+                payload = str(text).encode()
+                self.send_response(status or (404 if body is None else 200))
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()

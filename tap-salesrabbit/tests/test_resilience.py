@@ -172,6 +172,22 @@ def test_the_api_key_never_reaches_the_logs(sandbox, run_tap):
         assert API_KEY not in run.stdout
 
 
+@pytest.mark.parametrize(
+    "status", [400, 502, 200], ids=["client-error", "server-error", "not-json"]
+)
+def test_an_error_body_that_echoes_the_key_is_logged_without_it(
+    scripted_api, run_tap, status
+):
+    echo = f"<html>bad request: Authorization: Bearer {API_KEY}</html>"
+    scripted_api.fail("/leads", 1, status, echo)
+
+    run = run_tap(api_url=scripted_api.url, max_retries=1)
+
+    assert run.returncode != 0
+    assert "Authorization: Bearer [api_key]" in run.stderr
+    assert API_KEY not in run.stderr + run.stdout
+
+
 def test_user_agent_names_the_tap(sandbox, run_tap):
     run_tap()
 

@@ -13,8 +13,9 @@ bookmark while a sync runs:
 - ``max_seen``: the newest replication value it had emitted.
 
 The next sync asks with the same ``since``, restarts at ``page`` (reading that
-page again, so that records moved up a page by deletions are not missed),
-skips the records on that page at or before ``position``, and keeps the old
+page again, so that records moved up a page by deletions are not missed;
+counted again if ``page_size`` changed), skips the records at or before
+``position`` with which the listing starts again, and keeps the old
 ``signpost``, so a record changed while the sync was interrupted is fetched by
 the sync after. A finished sync removes the checkpoint, and so does a sync that
 finds the listing out of order (see ``client.ListingOrder``).
@@ -37,6 +38,11 @@ class Checkpoint:
     page: int
     position: list[t.Any]
     max_seen: str | None
+    #: The page size the pages were counted in; None in older checkpoints.
+    page_size: int | None = None
+    #: True once a resumed sync may have missed records: when it finishes,
+    #: the bookmark stays where it was.
+    hold_bookmark: bool = False
 
     @classmethod
     def read(cls, state: t.Mapping[str, t.Any]) -> Checkpoint | None:
@@ -51,6 +57,8 @@ class Checkpoint:
                 page=int(raw["page"]),
                 position=list(raw["position"]),
                 max_seen=raw.get("max_seen"),
+                page_size=int(raw["page_size"]) if raw.get("page_size") else None,
+                hold_bookmark=raw.get("hold_bookmark") is True,
             )
         except (KeyError, TypeError, ValueError):
             return None
@@ -60,7 +68,21 @@ class Checkpoint:
         """Store this checkpoint in a stream state."""
         state[STATE_KEY] = asdict(self)
 
+    def first_page(self, page_size: int) -> int:
+        """The page to read first when reading ``page_size`` records a page.
+
+        It is the page that holds the start of the checkpoint's page, however
+        many records a page had when the checkpoint was written.
+        """
+        counted_in = self.page_size or page_size
+        return (self.page - 1) * counted_in // page_size + 1
+
     @staticmethod
     def clear(state: dict[str, t.Any]) -> None:
-        """Remove any checkpoint from a stream state: the sync finished."""
-        state.pop(STATE_KEY, None)
+        """Mark a stream state as having no checkpoint: the sync finished.
+
+        The key stays, set to null: Meltano merges the STATE of some runs
+        (``--full-refresh``) into the one before, where a removed key would
+        leave an old checkpoint in place.
+        """
+        state[STATE_KEY] = None

@@ -79,39 +79,52 @@ class SyncTally:
 class ListingOrder:
     """Follows where each record sits in the API's (assumed) listing order.
 
-    A resumed sync re-reads the checkpoint's page: the records there at or
-    before the checkpoint's position, in order, were emitted by the sync it
-    continues and are skipped. Anywhere else, a record listed after a higher
-    position breaks the order: it is emitted, and the caller stops trusting
-    checkpoints for the rest of the sync.
+    A resumed sync re-reads the page where the checkpoint's page began. The
+    listing there starts again with records the interrupted sync emitted: at
+    or before the checkpoint's position and in order, on one page or more.
+    Those are skipped. If that first page holds none of them, more than a
+    page of records before the checkpoint has left the listing (deleted), and
+    records after it may have moved up past the page: the sync then holds its
+    bookmark, so that the next one reads them. Anywhere else, a record listed
+    after a higher position breaks the order: it is emitted, and the caller
+    stops trusting checkpoints for the rest of the sync.
     """
 
-    def __init__(self, checkpoint: Checkpoint | None) -> None:
+    def __init__(self, checkpoint: Checkpoint | None, first_page: int) -> None:
         self.resumed = checkpoint is not None
         self._skip_through = checkpoint.position if checkpoint else None
-        self._skipped: list[t.Any] | None = None
+        self._first_page = first_page
+        self._skipped_any = False
         self.last = self._skip_through
         self.broken = False
+        self.held = bool(checkpoint and checkpoint.hold_bookmark)
+        self.shifted = False
 
     @property
     def holds_bookmark(self) -> bool:
-        """A resumed sync whose order broke cannot trust what it skipped."""
-        return self.resumed and self.broken
+        """A resumed sync that may have missed records keeps the old bookmark."""
+        return self.resumed and (self.broken or self.held or self.shifted)
 
     def already_emitted(self, position: list[t.Any]) -> bool:
         """True for a record the interrupted sync emitted: skip it."""
         if self._skip_through is None:
             return False
-        in_run = self._skipped is None or _safe_le(self._skipped, position)
+        previous = self.last if self._skipped_any else None
+        in_run = previous is None or _safe_le(previous, position)
         if in_run and _safe_le(position, self._skip_through):
-            self._skipped = position
+            self._skipped_any = True
+            self.last = position
             return True
         self._skip_through = None
         return False
 
-    def end_of_page(self) -> None:
-        """Skip only on the first page read: the checkpoint's."""
-        self._skip_through = None
+    def end_of_page(self) -> bool:
+        """Note the end of a page; True when it shows the listing moved up."""
+        first, self._first_page = self._first_page, 0
+        if not self.resumed or first <= 1 or self._skipped_any or self.shifted:
+            return False
+        self.shifted = True
+        return True
 
     def breaks_order(self, position: list[t.Any]) -> list[t.Any] | None:
         """Note a record's position; on the first break, return the one before."""
@@ -428,9 +441,9 @@ class SalesRabbitStream(RESTStream[int]):
         resume = Checkpoint.read(state) if self.replication_key else None
         since = resume.since if resume else self._since(context)
         self._start_progress_markers(state, resume)
-        self.order = ListingOrder(resume)
+        self.current_page = resume.first_page(self.page_size) if resume else 1
+        self.order = ListingOrder(resume, self.current_page)
         fetch = self.request_decorator(self._fetch_page)
-        self.current_page = resume.page if resume else 1
         previous = None
         self._log_start(since, resume)
         while True:
@@ -465,7 +478,8 @@ class SalesRabbitStream(RESTStream[int]):
                 self._order_broken(state, position, before)
             self.tally.records += 1
             yield record
-        self.order.end_of_page()
+        if self.order.end_of_page():
+            self._warn_listing_moved_up()
 
     def _stop_after_page(self, state: dict[str, t.Any], since: str | None) -> bool:
         """Checkpoint a finished page; say whether max_records ends the sync here."""
@@ -504,6 +518,8 @@ class SalesRabbitStream(RESTStream[int]):
             page=self.current_page,
             position=position,
             max_seen=markers.get("replication_key_value"),
+            page_size=self.page_size,
+            hold_bookmark=self.order.holds_bookmark,
         ).write(state)
         self._flush_state()
 
@@ -555,6 +571,17 @@ class SalesRabbitStream(RESTStream[int]):
             "not be resumed"
             if self.config.get("max_records")
             else "",
+        )
+
+    def _warn_listing_moved_up(self) -> None:
+        self.tally.warnings += 1
+        self.logger.warning(
+            "%s page %d: none of the records the interrupted sync read here is "
+            "listed any more, so more than a page of them was deleted and later "
+            "records may have moved up past this page; this sync reads on but "
+            "keeps the old bookmark, so the next one reads those records",
+            self.name,
+            self.current_page,
         )
 
     def _warn_repeated_page(self) -> None:

@@ -69,7 +69,7 @@ def test_leads_resume_after_a_kill_at_page_3(tmp_path, sandbox, run_tap):
     assert sorted(set(emitted)) == sorted(wanted)
     assert max(Counter(emitted).values()) == 1  # nothing read twice
     final = second.state["bookmarks"]["leads"]
-    assert "resume" not in final
+    assert final.get("resume") is None
     assert final["replication_key_value"] > BOOKMARK
 
 
@@ -98,7 +98,7 @@ def test_a_backfill_in_slices_reads_every_lead_once(sandbox, run_tap, max_record
         runs += 1
         emitted += run.ids()
         state = run.state
-        if "resume" not in state["bookmarks"]["leads"]:
+        if state["bookmarks"]["leads"].get("resume") is None:
             break
         assert len(run.ids()) < max_records + 100  # stops at the next page end
         assert runs < 20
@@ -204,7 +204,7 @@ def test_a_resumed_sync_emits_leads_listed_out_of_order(
     assert run.ids() == emitted
     assert "does not list by id as assumed" in run.stderr
     final = leads_state(run.state)
-    assert "resume" not in final
+    assert final.get("resume") is None
     # What it skipped as already emitted may not have been: the bookmark stays.
     assert final["replication_key_value"] == OLD_BOOKMARK
 
@@ -226,7 +226,7 @@ def test_an_order_break_drops_the_checkpoint_at_once(scripted_api, run_tap):
     states = [m["value"] for m in run.messages if m["type"] == "STATE"]
     before = [m["value"] for m in run.messages[:at] if m["type"] == "STATE"]
     assert leads_state(before[0])["resume"]["page"] == 1
-    assert all("resume" not in leads_state(s) for s in states[len(before) - 1 :])
+    assert all(leads_state(s).get("resume") is None for s in states[len(before) - 1 :])
     final = leads_state(run.state)
     assert final["replication_key_value"] == lead(5)["dateModified"]
 
@@ -241,7 +241,7 @@ def test_max_records_is_ignored_once_the_order_breaks(scripted_api, run_tap):
     assert run.returncode == 0, run.stderr
     assert run.ids() == [10, 5, 20, 30, 40, 50]
     assert "max_records is ignored for the rest of this sync" in run.stderr
-    assert "resume" not in leads_state(run.state)
+    assert leads_state(run.state).get("resume") is None
     assert leads_state(run.state)["replication_key_value"] == lead(5)["dateModified"]
 
 
@@ -271,3 +271,72 @@ def test_a_stop_at_max_records_says_where_the_next_run_continues(sandbox, run_ta
     assert "100 records, 1 pages" in summary[0]
     assert f"bookmark {BOOKMARK}" in summary[0]
     assert f"checkpoint page 1 after {resume['position']}" in summary[0]
+
+
+def one_slice(run_tap, state=None, **settings):
+    """Run one slice of a backfill; return its leads and the STATE it leaves."""
+    run = run_tap(state=state, max_records=150, **settings)
+    assert run.returncode == 0, run.stderr
+    return run, run.state
+
+
+@pytest.mark.parametrize("second_page_size", [500, 40])
+def test_a_backfill_survives_a_page_size_change_between_slices(
+    sandbox, run_tap, second_page_size
+):
+    first, state = one_slice(run_tap, page_size=100)
+    assert leads_state(state)["resume"]["page"] == 2
+
+    second = run_tap(state=state, page_size=second_page_size)
+
+    assert second.returncode == 0, second.stderr
+    emitted = first.ids() + second.ids()
+    assert sorted(set(emitted)) == sorted(lead["id"] for lead in sandbox.leads())
+    assert "does not list by id" not in second.stderr
+    assert len(emitted) - len(set(emitted)) < 100  # at most a page again
+
+
+def test_leads_edited_between_slices_do_not_end_the_slicing(sandbox, run_tap):
+    sandbox.add(count=300)  # edited today: several slices match any filter
+    start = sorted(lead["dateModified"] for lead in sandbox.leads())[100]
+    first, state = one_slice(run_tap, start_date=start)
+    read = set(first.ids())
+    # Two leads listed before the checkpoint, outside the filter until now,
+    # are edited: the listing the next slice asks for grows before it.
+    outside = [
+        lead["id"]
+        for lead in sandbox.leads()
+        if lead["dateModified"] < start and lead["id"] < max(read)
+    ]
+    sandbox.modify(ids=outside[:2], changes={"city": "Edited Between Slices"})
+
+    second, state = one_slice(run_tap, state=state)
+
+    assert "does not list by id" not in second.stderr
+    assert leads_state(state)["resume"] is not None  # still slicing
+    assert len(second.ids()) < 150 + 100
+    assert not read & set(second.ids())
+
+
+def test_a_resume_after_more_than_a_page_of_deletions_keeps_the_bookmark(
+    sandbox, run_tap
+):
+    sandbox.add(count=300)
+    start = sorted(lead["dateModified"] for lead in sandbox.leads())[100]
+    first, state = one_slice(run_tap, start_date=start)
+    assert leads_state(state)["resume"] is not None
+    sandbox.delete(first.ids())  # every lead the first slice read
+
+    second = run_tap(state=state, max_records=50)  # a slice of one page
+    state = second.state
+    third = run_tap(state=state)  # the rest, in one go
+
+    assert "more than a page of them was deleted" in second.stderr
+    assert leads_state(state)["resume"]["hold_bookmark"] is True
+    assert third.returncode == 0, third.stderr
+    final = leads_state(third.state)
+    assert final.get("resume") is None
+    assert final.get("replication_key_value") in (None, start)
+    after = run_tap(state=third.state, start_date=start)
+    wanted = {lead["id"] for lead in sandbox.leads() if lead["dateModified"] >= start}
+    assert set(second.ids()) | set(third.ids()) | set(after.ids()) == wanted

@@ -409,3 +409,17 @@ def test_sources_warn_after_a_day_without_a_load_and_fail_after_three(synced):
     assert re.search(r"WARN freshness of salesrabbit\.leads", log)
     assert re.search(r"ERROR STALE freshness of salesrabbit\.users", log)
     assert "PASS freshness of salesrabbit.lead_status_histories" in log
+
+
+def test_the_weekly_schedule_reads_every_lead_again(synced):
+    synced.sandbox.clear_requests()
+
+    synced.pipeline.run("schedule", "run", "salesrabbit-weekly-full-refresh")
+
+    leads = [r for r in synced.sandbox.requests() if r["path"] == "/leads"]
+    assert {r["if_modified_since"] for r in leads} == {None}
+    assert len(leads) == -(-len(list(synced.sandbox.leads())) // 250)
+    state = synced.pipeline.run(
+        "state", "get", "demo:tap-salesrabbit-to-target-postgres"
+    ).stdout
+    assert '"replication_key_value"' in state

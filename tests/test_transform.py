@@ -387,23 +387,24 @@ def snapshot(warehouse: Warehouse) -> Snapshot:
     )
 
 
+def move_loads(warehouse: Warehouse, hours: dict[str, int]) -> None:
+    """Move each raw table's load times by so many hours (negative: back)."""
+    for table, shift in hours.items():
+        warehouse.rows(
+            f"update salesrabbit_raw.{table} set _sdc_batched_at ="
+            f" _sdc_batched_at + interval '{shift} hours' returning 1"
+        )
+
+
 def test_sources_warn_after_a_day_without_a_load_and_fail_after_three(synced):
-    warehouse = synced.warehouse
     fresh = synced.pipeline.run("invoke", "dbt-postgres:freshness")
     assert (fresh.stdout + fresh.stderr).count("PASS freshness of salesrabbit.") == 3
+    age = {"leads": 25, "users": 73}
+    move_loads(synced.warehouse, {table: -h for table, h in age.items()})
     try:
-        for hours, table in ((25, "leads"), (73, "users")):
-            warehouse.rows(
-                f"update salesrabbit_raw.{table} set _sdc_batched_at ="
-                f" _sdc_batched_at - interval '{hours} hours' returning 1"
-            )
         stale = synced.pipeline.run("invoke", "dbt-postgres:freshness", check=False)
     finally:
-        for hours, table in ((25, "leads"), (73, "users")):
-            warehouse.rows(
-                f"update salesrabbit_raw.{table} set _sdc_batched_at ="
-                f" _sdc_batched_at + interval '{hours} hours' returning 1"
-            )
+        move_loads(synced.warehouse, age)
     log = stale.stdout + stale.stderr
     assert stale.returncode != 0
     assert re.search(r"WARN freshness of salesrabbit\.leads", log)

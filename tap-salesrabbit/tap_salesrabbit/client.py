@@ -98,12 +98,11 @@ class ListingOrder:
         self.last = self._skip_through
         self.broken = False
         self.held = bool(checkpoint and checkpoint.hold_bookmark)
-        self.shifted = False
 
     @property
     def holds_bookmark(self) -> bool:
         """A resumed sync that may have missed records keeps the old bookmark."""
-        return self.resumed and (self.broken or self.held or self.shifted)
+        return self.resumed and (self.broken or self.held)
 
     def already_emitted(self, position: list[t.Any]) -> bool:
         """True for a record the interrupted sync emitted: skip it."""
@@ -121,9 +120,9 @@ class ListingOrder:
     def end_of_page(self) -> bool:
         """Note the end of a page; True when it shows the listing moved up."""
         first, self._first_page = self._first_page, 0
-        if not self.resumed or first <= 1 or self._skipped_any or self.shifted:
+        if not self.resumed or first <= 1 or self._skipped_any:
             return False
-        self.shifted = True
+        self.held = True
         return True
 
     def breaks_order(self, position: list[t.Any]) -> list[t.Any] | None:

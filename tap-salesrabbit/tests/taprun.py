@@ -104,6 +104,12 @@ def leads_requests(sandbox: t.Any) -> list[dict[str, t.Any]]:
     return [r for r in sandbox.requests() if r["path"] == "/leads"]
 
 
+def leads_bookmark(value: str) -> dict[str, t.Any]:
+    """A STATE whose leads bookmark is ``value``, as a finished sync leaves it."""
+    leads = {"replication_key": "dateModified", "replication_key_value": value}
+    return {"bookmarks": {"leads": leads}}
+
+
 def error_lines(stderr: str) -> list[str]:
     """The lines of a run's log that report an error."""
     return [line for line in stderr.splitlines() if "error" in line.lower()]
@@ -119,7 +125,6 @@ class ScriptedAPI:
     def __init__(self) -> None:
         self.bodies: dict[tuple[str, int], t.Any] = {}
         self.statuses: dict[tuple[str, int], int] = {}
-        self.pages_asked: list[tuple[str, int]] = []
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever)
 
@@ -162,7 +167,6 @@ class ScriptedAPI:
             def do_GET(self) -> None:
                 url = urlparse(self.path)
                 page = int(parse_qs(url.query).get("page", ["1"])[0])
-                api.pages_asked.append((url.path, page))
                 body = api.bodies.get((url.path, page))
                 status = api.statuses.get((url.path, page))
                 text = body if status else json.dumps(body)

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from taprun import lead, leads_requests
+from taprun import lead, leads_bookmark, leads_requests
 
 BOOKMARK = "2025-03-04T05:06:07+00:00"
 
@@ -28,14 +28,7 @@ def test_paging_stops_when_more_pages_is_false(
 
 
 def test_if_modified_since_is_sent_from_the_bookmark(sandbox, run_tap):
-    state = {
-        "bookmarks": {
-            "leads": {
-                "replication_key": "dateModified",
-                "replication_key_value": BOOKMARK,
-            }
-        }
-    }
+    state = leads_bookmark(BOOKMARK)
     run = run_tap(state=state)
 
     assert run.returncode == 0, run.stderr
@@ -61,14 +54,7 @@ def test_no_header_on_a_first_sync_without_start_date(sandbox, run_tap):
 
 def test_not_modified_yields_no_rows_and_keeps_the_bookmark(sandbox, run_tap):
     future = "2030-01-01T00:00:00+00:00"
-    state = {
-        "bookmarks": {
-            "leads": {
-                "replication_key": "dateModified",
-                "replication_key_value": future,
-            }
-        }
-    }
+    state = leads_bookmark(future)
     run = run_tap(state=state)
 
     assert run.returncode == 0, run.stderr
@@ -143,14 +129,7 @@ def test_a_page_without_more_pages_fails_rather_than_ending_the_sync(
     if meta is not None:
         body["meta"] = meta
     scripted_api.script("/leads", body)
-    state = {
-        "bookmarks": {
-            "leads": {
-                "replication_key": "dateModified",
-                "replication_key_value": BOOKMARK,
-            }
-        }
-    }
+    state = leads_bookmark(BOOKMARK)
 
     run = run_tap(state=state, api_url=scripted_api.url)
 

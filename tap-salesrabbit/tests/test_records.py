@@ -7,7 +7,7 @@ import pytest
 from tap_salesrabbit.conform import conform_record
 from tap_salesrabbit.streams import LEAD_SCHEMA
 
-from taprun import lead
+from taprun import lead, leads_bookmark
 
 
 def test_type_drift_keeps_the_record_and_names_the_lead(sandbox, run_tap):
@@ -33,14 +33,7 @@ def test_unreadable_modification_date_is_emitted_without_moving_bookmark(
 ):
     ids = [lead["id"] for lead in sandbox.leads()]
     sandbox.modify(ids=[ids[0]], changes={"dateModified": "yesterday-ish"})
-    state = {
-        "bookmarks": {
-            "leads": {
-                "replication_key": "dateModified",
-                "replication_key_value": "2020-01-01T00:00:00+00:00",
-            }
-        }
-    }
+    state = leads_bookmark("2020-01-01T00:00:00+00:00")
 
     run = run_tap(state=state)
 

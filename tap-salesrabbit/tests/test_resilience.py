@@ -9,7 +9,14 @@ import time
 
 import pytest
 
-from taprun import API_KEY, TAP, error_lines, leads_requests, tap_command
+from taprun import (
+    API_KEY,
+    TAP,
+    error_lines,
+    leads_bookmark,
+    leads_requests,
+    tap_command,
+)
 
 
 def moments(requests):
@@ -93,14 +100,7 @@ def test_an_api_that_stays_down_fails_the_sync(sandbox, run_tap):
 
 @pytest.mark.parametrize("status", [401, 403])
 def test_a_refused_api_key_fails_fast_with_one_clear_line(sandbox, run_tap, status):
-    state = {
-        "bookmarks": {
-            "leads": {
-                "replication_key": "dateModified",
-                "replication_key_value": "2025-01-01T00:00:00+00:00",
-            }
-        }
-    }
+    state = leads_bookmark("2025-01-01T00:00:00+00:00")
     settings = {"api_key": "wrong-key"} if status == 401 else {}
     if status == 403:
         sandbox.add_fault({"path": "/leads", "status": 403})

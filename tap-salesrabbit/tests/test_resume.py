@@ -9,7 +9,7 @@ from collections import Counter
 
 import pytest
 
-from taprun import API_KEY, lead, leads_requests, tap_command
+from taprun import API_KEY, lead, leads_bookmark, leads_requests, tap_command
 
 BOOKMARK = "2025-01-01T00:00:00+00:00"
 
@@ -45,14 +45,7 @@ def kill_after_page(tmp_path, sandbox, page, state=None):
 
 def test_leads_resume_after_a_kill_at_page_3(tmp_path, sandbox, run_tap):
     sandbox.add(count=300)  # so that at least 5 pages match the bookmark
-    old_state = {
-        "bookmarks": {
-            "leads": {
-                "replication_key": "dateModified",
-                "replication_key_value": BOOKMARK,
-            }
-        }
-    }
+    old_state = leads_bookmark(BOOKMARK)
     first, state = kill_after_page(tmp_path, sandbox, page=3, state=old_state)
     sandbox.clear_requests()
 
@@ -174,12 +167,9 @@ def resumed_state(page, position):
         "position": [position],
         "max_seen": "2025-03-01T00:00:00+00:00",
     }
-    leads = {
-        "replication_key": "dateModified",
-        "replication_key_value": OLD_BOOKMARK,
-        "resume": checkpoint,
-    }
-    return {"bookmarks": {"leads": leads}}
+    state = leads_bookmark(OLD_BOOKMARK)
+    state["bookmarks"]["leads"]["resume"] = checkpoint
+    return state
 
 
 def leads_state(state):
@@ -247,14 +237,7 @@ def test_max_records_is_ignored_once_the_order_breaks(scripted_api, run_tap):
 
 def test_a_stop_at_max_records_says_where_the_next_run_continues(sandbox, run_tap):
     sandbox.add(count=300)
-    state = {
-        "bookmarks": {
-            "leads": {
-                "replication_key": "dateModified",
-                "replication_key_value": BOOKMARK,
-            }
-        }
-    }
+    state = leads_bookmark(BOOKMARK)
 
     run = run_tap(state=state, max_records=90)
 
